@@ -1,0 +1,151 @@
+"""The Bot subclass: opens the database, loads the cogs, syncs commands only when they changed, closes cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import signal
+from collections.abc import Sequence
+from pathlib import Path
+
+import discord
+import yarl
+from discord.ext import commands
+
+from bot.clock import Clock
+from bot.database import Database
+from bot.errors import NexusTree
+from bot.guild_settings import GuildSettingsStore
+from bot.settings import Settings
+from bot.ui import PAGE_STATE_RETENTION, PageButton, PageSource
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.nexus",
+    "cogs.concepts",
+    "cogs.challenges",
+    "cogs.pairing",
+    "cogs.tips",
+)
+SYNC_HASH_KEY = "commands_sync_hash"
+HEARTBEAT_INTERVAL = 30.0
+HEARTBEAT_FILE = ".heartbeat"
+
+
+def heartbeat_path(database_path: Path) -> Path:
+    """Where the bot refreshes its heartbeat (next to the database, on the same volume)."""
+    return database_path.parent / HEARTBEAT_FILE
+
+
+def point_client_at(settings: Settings) -> None:
+    """Send REST and gateway traffic where the settings say: Discord, a proxy, or a local stand-in."""
+    discord.http.Route.BASE = settings.discord_api_url
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+class NexusBot(commands.Bot):
+    """Nexus bot. Resources are passed in or opened in `setup_hook`, and closed in `close`."""
+
+    db: Database
+
+    def __init__(
+        self, settings: Settings, *, clock: Clock | None = None, extensions: Sequence[str] = EXTENSIONS
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=discord.Intents(guilds=True),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=NexusTree,
+            help_command=None,
+        )
+        self.settings = settings
+        self.clock = clock or Clock()
+        self.extensions_to_load = tuple(extensions)
+        self.page_sources: dict[str, PageSource] = {}
+        self.synced_commands = False
+        self._heartbeat_task: asyncio.Task[None] | None = None
+        self.guild_settings: GuildSettingsStore
+        point_client_at(settings)
+
+    async def setup_hook(self) -> None:
+        """Open the database, load every cog, register restart-proof buttons, sync commands if they changed."""
+        self.db = await Database.open(self.settings.database_path)
+        self.guild_settings = GuildSettingsStore(self.db)
+        cutoff = (self.clock.now() - PAGE_STATE_RETENTION).isoformat()
+        await self.db.execute("DELETE FROM page_state WHERE created_at < ?", (cutoff,))
+        self.add_dynamic_items(PageButton)
+        for extension in self.extensions_to_load:
+            await self.load_extension(extension)
+        await self.sync_commands_if_changed()
+        self._heartbeat_task = asyncio.create_task(self._heartbeat(), name="nexus-heartbeat")
+
+    def register_page_source(self, kind: str, source: PageSource) -> None:
+        """Make a listing kind available to the shared paginator."""
+        self.page_sources[kind] = source
+
+    def _sync_target(self) -> discord.Object | None:
+        return discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None
+
+    def commands_hash(self) -> str:
+        """A digest of every command definition and where they go: a change means a sync is needed."""
+        target = self._sync_target()
+        if target is not None:
+            self.tree.copy_global_to(guild=target)
+        definitions = [command.to_dict(self.tree) for command in self.tree.get_commands(guild=target)]
+        definitions.sort(key=lambda item: (item.get("type", 1), item["name"]))
+        blob = json.dumps({"target": target.id if target else None, "commands": definitions}, sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    async def sync_commands_if_changed(self) -> bool:
+        """Sync with Discord only when the definitions differ from the last successful sync (rate limits are daily)."""
+        digest = self.commands_hash()
+        if await self.db.fetchval("SELECT value FROM meta WHERE key = ?", (SYNC_HASH_KEY,)) == digest:
+            log.info("Commands unchanged since the last sync; not syncing")
+            return False
+        target = self._sync_target()
+        synced = await self.tree.sync(guild=target)
+        await self.db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (SYNC_HASH_KEY, digest),
+        )
+        log.info("Synced %d commands %s", len(synced), f"to guild {target.id}" if target else "globally")
+        self.synced_commands = True
+        return True
+
+    async def _heartbeat(self) -> None:
+        """Refresh the heartbeat file while connected, for the container's HEALTHCHECK."""
+        path = heartbeat_path(self.settings.database_path)
+        while not self.is_closed():
+            if self.is_ready() and not self.is_ws_ratelimited():
+                with contextlib.suppress(OSError):
+                    path.write_text(self.clock.now().isoformat(), encoding="utf-8")
+            await asyncio.sleep(HEARTBEAT_INTERVAL)
+
+    async def on_ready(self) -> None:
+        """Log who we are once connected."""
+        log.info("Connected as %s (id %s) to %d guilds", self.user, self.user and self.user.id, len(self.guilds))
+
+    async def close(self) -> None:
+        """Stop background work, disconnect, then close the database."""
+        if self._heartbeat_task is not None:
+            self._heartbeat_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._heartbeat_task
+        await super().close()
+        if hasattr(self, "db"):
+            await self.db.close()
+
+
+async def run(settings: Settings) -> None:
+    """Run the bot until it is stopped; SIGTERM (docker stop) closes it cleanly."""
+    bot = NexusBot(settings)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
+    async with bot:
+        await bot.start(settings.discord_token.get_secret_value())

@@ -1,0 +1,1 @@
+-- 0002: the /concepts tables (being written; not released yet).

@@ -1,0 +1,1 @@
+-- 0003: the /challenges tables (being written; not released yet).

@@ -1,0 +1,1 @@
+-- 0004: the /pairing tables (being written; not released yet).

@@ -1,0 +1,1 @@
+-- 0005: the /tips tables (being written; not released yet).
