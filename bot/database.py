@@ -103,6 +103,9 @@ class Database:
             reader = await aiosqlite.connect(path, isolation_level=None)
             await _configure(reader)
             await reader.execute("PRAGMA query_only = ON")
+        except sqlite3.Error as error:
+            await writer.close()
+            raise DatabaseError(f"cannot use the database at {path}: {error}") from error
         except BaseException:
             await writer.close()
             raise

@@ -51,11 +51,14 @@ def reference_code() -> str:
 
 
 def _unwrap(error: BaseException) -> BaseException:
-    while isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError) and error.__cause__:
-        if isinstance(error, app_commands.TransformerError) and not isinstance(error.__cause__, NexusError):
-            break
-        error = error.__cause__
-    return error
+    """The error a command or transformer raised, without discord.py's wrappers."""
+    while True:
+        if isinstance(error, app_commands.CommandInvokeError):
+            error = error.original
+        elif isinstance(error, app_commands.TransformerError) and isinstance(error.__cause__, NexusError):
+            error = error.__cause__
+        else:
+            return error
 
 
 def _command_name(interaction: discord.Interaction[Any]) -> str:
