@@ -12,7 +12,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def readme_commands() -> list[str]:
-    return re.findall(r"```bash\n(python3 -m venv .+?)\n```", README)
+    return re.findall(r"```bash\n\s*(python3 -m venv .+?)\n\s*```", README)
 
 
 def test_readme_has_exactly_two_setup_commands() -> None:
