@@ -80,9 +80,10 @@ class Gateway:
         *,
         on_token: Callable[[str], bool],
         on_problem: Callable[[str], None],
+        on_change: Callable[[], None],
     ) -> None:
         self.world = world
-        self.on_token, self.on_problem = on_token, on_problem
+        self.on_token, self.on_problem, self.on_change = on_token, on_problem, on_change
         self.resume_url = ""
         self.sessions: dict[str, Session] = {}
         self.current: Session | None = None
@@ -90,6 +91,8 @@ class Gateway:
         self.identifies = 0
         self.resumes = 0
         self.received: list[dict[str, Any]] = []
+        # The last sequence number the client reported in a heartbeat: it has parsed every event up to there.
+        self.client_seq = 0
         self._live = asyncio.Event()
 
     @property
@@ -122,6 +125,16 @@ class Gateway:
         if session is not None and session.connection is not None:
             await session.connection.outbox.join()
 
+    def request_heartbeat(self) -> int:
+        """Ask the client for a heartbeat (op 1): its answer carries the last sequence it processed.
+
+        Returns the sequence to wait for; frames are processed in order, so once the client reports it, every
+        event sent before was parsed (listeners it spawned may still be running)."""
+        connection = self._current_connection()
+        target = connection.session.seq if connection.session else 0
+        connection.send({"op": HEARTBEAT, "d": None})
+        return target
+
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         """The websocket endpoint (`/gateway`, and the resume URL given in READY)."""
         ws = web.WebSocketResponse(autoping=True, max_msg_size=0)
@@ -137,6 +150,7 @@ class Gateway:
                 frame = json.loads(message.data)
                 self.received.append(frame)
                 self._on_frame(connection, frame)
+                self.on_change()
         finally:
             self._detach(connection)
             connection.outbox.put_nowait(None)
@@ -163,6 +177,8 @@ class Gateway:
     def _on_frame(self, connection: Connection, frame: dict[str, Any]) -> None:
         op, data = frame.get("op"), frame.get("d")
         if op == HEARTBEAT:
+            if isinstance(data, int) and connection.session is self.current:
+                self.client_seq = data
             connection.send({"op": HEARTBEAT_ACK})
         elif op == IDENTIFY:
             self._identify(connection, data or {})

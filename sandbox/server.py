@@ -89,7 +89,9 @@ class StandIn:
         self.interactions: dict[int, InteractionHandle] = {}
         self.interactions_by_token: dict[str, InteractionHandle] = {}
         self.faults: list[Fault] = []
-        self.gateway = Gateway(self.world, on_token=self._accept_token, on_problem=self._gateway_problem)
+        self.gateway = Gateway(
+            self.world, on_token=self._accept_token, on_problem=self._gateway_problem, on_change=self._notify
+        )
         self.rest = Rest(self)
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -195,14 +197,14 @@ class StandIn:
         member.guild.members.pop(member.id, None)
         data = {"guild_id": str(member.guild.id), "user": member.user.payload()}
         self.emit("GUILD_MEMBER_REMOVE", data, intent=GUILD_MEMBERS)
-        await self.gateway.flush()
+        await self.sync()
 
     async def delete_channel(self, channel: Channel | int) -> None:
         """A channel or thread is deleted by someone else; the bot gets CHANNEL_DELETE or THREAD_DELETE."""
         found = self._channel(channel)
         found.deleted = True
         self.emit("THREAD_DELETE" if found.is_thread else "CHANNEL_DELETE", found.payload(), intent=GUILDS)
-        await self.gateway.flush()
+        await self.sync()
 
     def allow_command(self, name: str, *, role: Role | int | None = None, member: Member | None = None) -> None:
         """Open a command to a role or member, like a server admin does under Server Settings → Integrations."""
@@ -302,10 +304,20 @@ class StandIn:
         return sent
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send any DISPATCH event as is (buffered for replay if the socket is down) and wait until written."""
+        """Send any DISPATCH event as is, and wait until the bot processed it (if connected; if the socket is
+        down it is buffered and replayed when the bot resumes)."""
         if not self.gateway.emit(event, data):
             raise RuntimeError(f"cannot dispatch {event}: no bot session on the gateway")
-        await self.gateway.flush()
+        await self.sync()
+
+    async def sync(self, within: float = 5.0) -> None:
+        """Wait until the connected bot has parsed every event sent so far (a heartbeat round trip).
+
+        Listeners the events started may still be running. A no-op when no bot is connected."""
+        if not self.gateway.live:
+            return
+        target = self.gateway.request_heartbeat()
+        await self.wait_for(lambda: self.gateway.client_seq >= target or not self.gateway.live, within)
 
     @property
     def connected(self) -> bool:
@@ -494,7 +506,7 @@ class StandIn:
         message = Message(self.world.ids.next(), channel.id, channel.guild_id, member.user, content=content)
         self.world.messages[message.id] = message
         self.emit("MESSAGE_CREATE", self.message_event(message), intent=GUILD_MESSAGES)
-        await self.gateway.flush()
+        await self.sync()
         return message
 
     # Internals ------------------------------------------------------------------------------------------------
