@@ -16,8 +16,9 @@ import yarl
 
 from sandbox.server import StandIn
 
-TEST_TOKEN = "standin-test-token.not-a-real-one"  # noqa: S105 -- a fake token, checked for leaks by tests
-# discord.py waits this long after the last GUILD_CREATE before `ready` (default 2 s): the stand-in sends them all at once.
+# A fake token; tests check it never shows up in logs.
+TEST_TOKEN = "standin-test-token.not-a-real-one"
+# discord.py waits this long after the last GUILD_CREATE before `ready` (default 2 s); the stand-in sends them at once.
 GUILD_READY_TIMEOUT = 0.05
 
 

@@ -74,20 +74,27 @@ def text_input(**extra: Any) -> dict[str, Any]:
     return {"type": 4, "custom_id": "f", "style": 1, "label": "Field", **extra}
 
 
+def modal(*rows: dict[str, Any], title: str = "t") -> dict[str, Any]:
+    return {"title": title, "custom_id": "m", "components": list(rows)}
+
+
+INPUT = "data.components.0.components.0."
+
+
 @pytest.mark.parametrize(
-    ("modal", "path"),
+    ("data", "path"),
     [
-        ({"title": "x" * 46, "custom_id": "m", "components": [row(text_input())]}, "data.title"),
-        ({"title": "t", "custom_id": "m", "components": [row(text_input())] * 6}, "data.components"),
-        ({"title": "t", "custom_id": "m", "components": [row(text_input(label="x" * 46))]}, "data.components.0.components.0.label"),
-        ({"title": "t", "custom_id": "m", "components": [row(text_input(max_length=4001))]}, "data.components.0.components.0.max_length"),
-        ({"title": "t", "custom_id": "m", "components": [row(text_input(placeholder="x" * 101))]}, "data.components.0.components.0.placeholder"),
-        ({"title": "t", "custom_id": "m", "components": [row(text_input(max_length=5, value="x" * 6))]}, "data.components.0.components.0.value"),
-        ({"title": "t", "custom_id": "m", "components": [{"type": 18, "label": "x" * 46, "component": text_input(label=None)}]}, "data.components.0.label"),
+        (modal(row(text_input()), title="x" * 46), "data.title"),
+        (modal(*[row(text_input())] * 6), "data.components"),
+        (modal(row(text_input(label="x" * 46))), INPUT + "label"),
+        (modal(row(text_input(max_length=4001))), INPUT + "max_length"),
+        (modal(row(text_input(placeholder="x" * 101))), INPUT + "placeholder"),
+        (modal(row(text_input(max_length=5, value="x" * 6))), INPUT + "value"),
+        (modal({"type": 18, "label": "x" * 46, "component": text_input(label=None)}), "data.components.0.label"),
     ],
-)  # fmt: skip
-def test_modal_limits(modal: dict[str, Any], path: str) -> None:
-    assert path in errors_of(rules.check_modal, modal)
+)
+def test_modal_limits(data: dict[str, Any], path: str) -> None:
+    assert path in errors_of(rules.check_modal, data)
 
 
 @pytest.mark.parametrize(
@@ -106,16 +113,23 @@ def option(name: str, kind: int = 3, **extra: Any) -> dict[str, Any]:
     return {"name": name, "type": kind, "description": "d", **extra}
 
 
+def command(*options: dict[str, Any], name: str = "ok", **extra: Any) -> dict[str, Any]:
+    return {"name": name, "description": "d", "options": list(options), **extra}
+
+
+NESTED = "0.options.0.options.0.options.0."
+
+
 @pytest.mark.parametrize(
     ("commands", "path"),
     [
-        ([{"name": "Bad Name", "description": "d"}], "0.name"),
-        ([{"name": "ok", "description": "x" * 101}], "0.description"),
-        ([{"name": "ok", "description": "d"}, {"name": "ok", "description": "d"}], "1.name"),
-        ([{"name": "ok", "description": "d", "options": [option(f"o{i}") for i in range(26)]}], "0.options"),
-        ([{"name": "ok", "description": "d", "options": [option("a"), option("b", required=True)]}], "0.options.1.required"),
-        ([{"name": "ok", "description": "d", "options": [option("a", autocomplete=True, choices=[{"name": "x", "value": "x"}])]}], "0.options.0.autocomplete"),
-        ([{"name": "ok", "description": "d", "options": [option("g", 2, options=[option("s", 1, options=[option("t", 1)])])]}], "0.options.0.options.0.options.0.type"),
+        ([command(name="Bad Name")], "0.name"),
+        ([command(description="x" * 101)], "0.description"),
+        ([command(), command()], "1.name"),
+        ([command(*[option(f"o{i}") for i in range(26)])], "0.options"),
+        ([command(option("a"), option("b", required=True))], "0.options.1.required"),
+        ([command(option("a", autocomplete=True, choices=[{"name": "x", "value": "x"}]))], "0.options.0.autocomplete"),
+        ([command(option("g", 2, options=[option("s", 1, options=[option("t", 1)])]))], NESTED + "type"),
         ([{"name": "Quote", "type": 3, "description": "no"}], "0.description"),
     ],
 )  # fmt: skip
@@ -141,5 +155,5 @@ def test_who_a_message_pings(
 
 
 def test_errors_take_discords_nested_shape() -> None:
-    nested = rules.nest([("embeds.0.title", "Must be 256 or fewer in length.")])
-    assert nested == {"embeds": {"0": {"title": {"_errors": [{"code": "INVALID", "message": "Must be 256 or fewer in length."}]}}}}  # fmt: skip
+    nested = rules.nest([("embeds.0.title", "Too long.")])
+    assert nested == {"embeds": {"0": {"title": {"_errors": [{"code": "INVALID", "message": "Too long."}]}}}}

@@ -332,7 +332,7 @@ async def test_a_modal_is_submitted_from_what_the_bot_sent(standin: StandIn, tin
 
     with pytest.raises(NotPossible, match="no field"):
         await standin.submit_modal(alice, ix, {"Subtitle": "x"})
-    with pytest.raises(NotPossible, match="1 to 10 characters|0 to 10 characters"):
+    with pytest.raises(NotPossible, match="0 to 10 characters"):
         await standin.submit_modal(alice, ix, {"title": "x" * 11})
     with pytest.raises(NotPossible, match="required"):
         await standin.submit_modal(alice, ix, {"body": "no title"})
