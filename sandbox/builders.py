@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sandbox.models import THREAD_TYPES, Channel, Member, Message, Role, User
+from sandbox.models import THREAD_TYPES, Channel, Member, Message, Role, User, id_of
 from sandbox.world import World
 
 INTERACTION_VERSION = 1
@@ -175,18 +175,14 @@ def resolve_entity(
                 "permissions": str(target.permissions),
             }
         return user.id
-    if (
-        kind in (ROLE, MENTIONABLE)
-        and isinstance(value, Role | int)
-        and int(getattr(value, "id", value)) in guild.roles
-    ):
-        role = guild.roles[int(getattr(value, "id", value))]
+    if kind in (ROLE, MENTIONABLE) and isinstance(value, Role | int) and id_of(value) in guild.roles:
+        role = guild.roles[id_of(value)]
         resolved.setdefault("roles", {})[str(role.id)] = role.payload()
         return role.id
     if kind == USER and isinstance(value, int) and value in world.users:
         return resolve_entity(world, member, where, kind, world.users[value], resolved)
     if kind == CHANNEL and isinstance(value, Channel | int):
-        channel = world.channels.get(int(getattr(value, "id", value)))
+        channel = world.channels.get(id_of(value))
         if channel is None or channel.deleted or channel.guild_id != guild.id:
             raise NotPossible(f"{where}: no channel {value!r} in this guild")
         if channel_types and channel.type not in channel_types:
@@ -279,11 +275,11 @@ def modal_submit_data(modal: dict[str, Any], values: Mapping[str, Any]) -> dict[
             by_key.setdefault(entry["label"].lower(), entry)
     chosen: dict[str, Any] = {}
     for key, value in values.items():
-        entry = by_key.get(key) or by_key.get(key.lower())
-        if entry is None:
+        found = by_key.get(key) or by_key.get(key.lower())
+        if found is None:
             known = [(f["label"], f["custom_id"]) for f in fields]
             raise NotPossible(f"modal {modal.get('title')!r} has no field {key!r}; it has {known}")
-        chosen[entry["custom_id"]] = value
+        chosen[found["custom_id"]] = value
     components: list[dict[str, Any]] = []
     for entry in fields:
         comp = entry["component"]

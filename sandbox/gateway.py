@@ -184,7 +184,7 @@ class Gateway:
             self._identify(connection, data or {})
         elif op == RESUME:
             self._resume(connection, data or {})
-        elif op == REQUEST_MEMBERS:
+        elif op == REQUEST_MEMBERS and isinstance(data, dict):
             guild = self.world.guilds.get(int(data["guild_id"]))
             if guild is not None:
                 chunk = {

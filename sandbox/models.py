@@ -10,7 +10,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
 # Ids start at a realistic moment (2024) so that discord.py's `created_at` looks sane.
@@ -68,6 +68,20 @@ IS_COMPONENTS_V2 = 1 << 15
 
 USER_MENTION = re.compile(r"<@!?(\d+)>")
 ROLE_MENTION = re.compile(r"<@&(\d+)>")
+
+
+class HasId(Protocol):
+    """Anything with a snowflake id (members, users, roles, channels, messages)."""
+
+    @property
+    def id(self) -> int:
+        """The snowflake."""
+        ...
+
+
+def id_of(value: HasId | int) -> int:
+    """The id of an object, or the id itself: test helpers take either."""
+    return value if isinstance(value, int) else value.id
 
 
 def now_iso() -> str:

@@ -40,6 +40,7 @@ from sandbox.models import (
     Role,
     User,
     Violation,
+    id_of,
     iter_components,
 )
 from sandbox.rest import Call, Rest, json_response, new_token
@@ -209,7 +210,12 @@ class StandIn:
     def allow_command(self, name: str, *, role: Role | int | None = None, member: Member | None = None) -> None:
         """Open a command to a role or member, like a server admin does under Server Settings → Integrations."""
         command, _ = self.world.find_command(name, self.guild.id)
-        target = member.id if member is not None else int(getattr(role, "id", role or 0))
+        if member is not None:
+            target = member.id
+        elif role is not None:
+            target = id_of(role)
+        else:
+            raise ValueError("allow_command needs a role or a member")
         self.world.command_overrides.setdefault(command["id"], set()).add(target)
 
     def commands(self, guild: Guild | int | None = None) -> list[dict[str, Any]]:
@@ -226,7 +232,7 @@ class StandIn:
 
     def messages_in(self, channel: Channel | int) -> list[Message]:
         """Messages visible in a channel or thread, oldest first (not ephemeral ones, not deleted ones)."""
-        return self.world.messages_in(int(getattr(channel, "id", channel)))
+        return self.world.messages_in(id_of(channel))
 
     @property
     def messages(self) -> list[Message]:
@@ -512,7 +518,7 @@ class StandIn:
     # Internals ------------------------------------------------------------------------------------------------
 
     def _channel(self, channel: Channel | int) -> Channel:
-        found = self.world.channels.get(int(getattr(channel, "id", channel)))
+        found = self.world.channels.get(id_of(channel))
         if found is None or found.deleted:
             raise NotPossible(f"no channel {channel!r}")
         return found
@@ -522,7 +528,7 @@ class StandIn:
             if message.message is None:
                 raise NotPossible(f"{message.describe()} has no response message")
             message = message.message
-        found = self.world.messages.get(int(getattr(message, "id", message)))
+        found = self.world.messages.get(id_of(message))
         if found is None or found.deleted:
             raise NotPossible(f"no message {message!r}")
         owner = (found.interaction_metadata or {}).get("user", {}).get("id")
