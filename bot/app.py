@@ -144,8 +144,12 @@ async def run(settings: Settings) -> None:
     """Run the bot until it is stopped; SIGTERM (docker stop) closes it cleanly."""
     bot = NexusBot(settings)
     loop = asyncio.get_running_loop()
+    closing: list[asyncio.Future[None]] = []
     for signum in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
+            loop.add_signal_handler(signum, lambda: closing.append(asyncio.ensure_future(bot.close())))
     async with bot:
         await bot.start(settings.discord_token.get_secret_value())
+    # `start` returns as soon as the client is marked closed, and `async with` then skips `close`: wait for the
+    # signal's close to finish, or asyncio.run cancels it mid-way and an open aiosqlite thread keeps the process alive.
+    await asyncio.gather(*closing)
