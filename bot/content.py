@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Annotated, Any, Final, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -163,7 +164,21 @@ Summary = Annotated[
 ]
 Details = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=DETAILS_MAX_LENGTH)]
 KeyPoint = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=KEY_POINT_MAX_LENGTH)]
-Example = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=EXAMPLE_MAX_LENGTH)]
+
+
+def _trim_code(text: str) -> str:
+    """Drop blank lines around a code example and trailing spaces, but keep the first line's indentation."""
+    lines = text.splitlines()
+    while lines and not lines[0].strip():
+        del lines[0]
+    trimmed = "\n".join(lines).rstrip()
+    if not trimmed:
+        raise ValueError("must not be empty")
+    return trimmed
+
+
+# Examples are code: leading indentation on the first line is meaningful, so it is not stripped.
+Example = Annotated[str, StringConstraints(max_length=EXAMPLE_MAX_LENGTH), AfterValidator(_trim_code)]
 ExampleLanguage = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=EXAMPLE_LANGUAGE_MAX_LENGTH, pattern=EXAMPLE_LANGUAGE_PATTERN),
@@ -223,7 +238,7 @@ def is_slug(text: str) -> bool:
 class _Model(BaseModel):
     """Common configuration: immutable (the loaded content is cached and shared), unknown keys are typos."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Resource(_Model):
