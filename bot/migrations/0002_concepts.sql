@@ -38,11 +38,14 @@ CREATE TABLE concept_overrides (
 
 -- The searchable text of every concept, derived (rebuildable) from the curated file and the two tables above:
 -- guild_id 0 holds the curated text, refreshed at every start; guild_id N holds guild N's community concepts and its
--- visible edited curated ones (whose guild-0 row that guild's searches skip).
+-- visible edited curated ones (whose guild-0 row that guild's searches skip). `scope` repeats the guild as a token
+-- ('g0', 'g123') so that a search restricts itself to "curated or this guild" inside the FTS index, instead of ranking
+-- every guild's matches and filtering afterwards.
 CREATE TABLE concept_documents (
     id        INTEGER PRIMARY KEY,
     guild_id  INTEGER NOT NULL,
     slug      TEXT NOT NULL,
+    scope     TEXT NOT NULL,
     name      TEXT NOT NULL,
     aliases   TEXT NOT NULL,  -- space-separated, for the tokenizer
     summary   TEXT NOT NULL,
@@ -51,24 +54,24 @@ CREATE TABLE concept_documents (
 );
 
 CREATE VIRTUAL TABLE concept_fts USING fts5(
-    name, aliases, summary, details,
+    scope, name, aliases, summary, details,
     content = 'concept_documents', content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
 CREATE TRIGGER concept_documents_ai AFTER INSERT ON concept_documents BEGIN
-    INSERT INTO concept_fts (rowid, name, aliases, summary, details)
-    VALUES (new.id, new.name, new.aliases, new.summary, new.details);
+    INSERT INTO concept_fts (rowid, scope, name, aliases, summary, details)
+    VALUES (new.id, new.scope, new.name, new.aliases, new.summary, new.details);
 END;
 
 CREATE TRIGGER concept_documents_ad AFTER DELETE ON concept_documents BEGIN
-    INSERT INTO concept_fts (concept_fts, rowid, name, aliases, summary, details)
-    VALUES ('delete', old.id, old.name, old.aliases, old.summary, old.details);
+    INSERT INTO concept_fts (concept_fts, rowid, scope, name, aliases, summary, details)
+    VALUES ('delete', old.id, old.scope, old.name, old.aliases, old.summary, old.details);
 END;
 
 CREATE TRIGGER concept_documents_au AFTER UPDATE ON concept_documents BEGIN
-    INSERT INTO concept_fts (concept_fts, rowid, name, aliases, summary, details)
-    VALUES ('delete', old.id, old.name, old.aliases, old.summary, old.details);
-    INSERT INTO concept_fts (rowid, name, aliases, summary, details)
-    VALUES (new.id, new.name, new.aliases, new.summary, new.details);
+    INSERT INTO concept_fts (concept_fts, rowid, scope, name, aliases, summary, details)
+    VALUES ('delete', old.id, old.scope, old.name, old.aliases, old.summary, old.details);
+    INSERT INTO concept_fts (rowid, scope, name, aliases, summary, details)
+    VALUES (new.id, new.scope, new.name, new.aliases, new.summary, new.details);
 END;

@@ -177,17 +177,22 @@ def starter_order(entry: Entry) -> tuple[int, str, str]:
 
 @dataclass(frozen=True)
 class TermList:
-    """Parallel lists for the fuzzy matcher: normalised term, its entry and how it is shown."""
+    """Parallel lists for the matcher: normalised term, its entry, how it is shown, whether it is the entry's name,
+    and the entry's slug and sort name (precomputed: autocomplete runs on every keystroke)."""
 
     keys: list[str]
     entries: list[Entry]
     texts: list[str]
+    is_name: list[bool]
+    slugs: list[str]
+    sort_names: list[str]
 
 
 class Catalogue:
     """Every concept of one guild, with lookups. Immutable once built; the store rebuilds it after each write."""
 
-    def __init__(self, entries: Iterable[Entry]) -> None:
+    def __init__(self, entries: Iterable[Entry], shadowed: Iterable[str] = ()) -> None:
+        self._shadowed = frozenset(shadowed)
         self.entries: tuple[Entry, ...] = tuple(sorted(entries, key=list_order))
         self.visible: tuple[Entry, ...] = tuple(entry for entry in self.entries if not entry.hidden)
         self._by_slug = {entry.slug: entry for entry in self.entries}
@@ -246,6 +251,18 @@ class Catalogue:
         return self._terms(self.entries)
 
     @cached_property
+    def stale_curated(self) -> frozenset[str]:
+        """Curated slugs whose curated text does not stand for them here (edited, hidden or shadowed)."""
+        return (
+            frozenset(
+                entry.curated.slug
+                for entry in self.entries
+                if entry.curated is not None and (entry.origin is not Origin.CURATED or entry.hidden)
+            )
+            | self._shadowed
+        )
+
+    @cached_property
     def starters(self) -> tuple[Entry, ...]:
         """Visible concepts in the order offered for an empty autocomplete input."""
         return tuple(sorted(self.visible, key=starter_order))
@@ -257,19 +274,21 @@ class Catalogue:
 
     @staticmethod
     def _terms(entries: Sequence[Entry]) -> TermList:
-        keys: list[str] = []
-        owners: list[Entry] = []
-        texts: list[str] = []
+        terms = TermList([], [], [], [], [], [])
         for entry in entries:
             seen: set[str] = set()
+            name = normalise(entry.name)
             for text in (entry.name, *entry.aliases):
                 key = normalise(text)
                 if key and key not in seen:
                     seen.add(key)
-                    keys.append(key)
-                    owners.append(entry)
-                    texts.append(text)
-        return TermList(keys, owners, texts)
+                    terms.keys.append(key)
+                    terms.entries.append(entry)
+                    terms.texts.append(text)
+                    terms.is_name.append(key == name)
+                    terms.slugs.append(entry.slug)
+                    terms.sort_names.append(name)
+        return terms
 
     def clash(self, terms: Iterable[str], *, exclude_slug: str | None = None) -> str | None:
         """Why one of `terms` cannot be used (it names another concept, hidden ones included), or None."""
@@ -312,4 +331,5 @@ def build_catalogue(
     community_entries = [community_entry(row) for row in community]
     shadowed = {entry.slug for entry in community_entries}
     curated_entries = [apply_override(concept, by_slug.get(concept.slug)) for concept in curated]
-    return Catalogue([entry for entry in curated_entries if entry.slug not in shadowed] + community_entries)
+    kept = [entry for entry in curated_entries if entry.slug not in shadowed]
+    return Catalogue(kept + community_entries, shadowed={concept.slug for concept in curated} & shadowed)

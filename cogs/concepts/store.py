@@ -31,7 +31,7 @@ from cogs.concepts.catalogue import (
     community_entry,
 )
 from cogs.concepts.drafts import ConceptDraft
-from cogs.concepts.fts import build_match_query, phrases
+from cogs.concepts.fts import HEADLINE_COLUMNS, TEXT_COLUMNS, build_match_query, phrases, scope_token, scoped
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +86,22 @@ def _override_row(row: aiosqlite.Row) -> OverrideRow:
     )
 
 
+INSERT_DOCUMENT = (
+    "INSERT INTO concept_documents (guild_id, slug, scope, name, aliases, summary, details) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 def _document(guild_id: int, entry: Entry) -> tuple[Any, ...]:
-    return (guild_id, entry.slug, entry.name, " | ".join(entry.aliases), entry.summary, entry.details)
+    return (
+        guild_id,
+        entry.slug,
+        scope_token(guild_id),
+        entry.name,
+        " | ".join(entry.aliases),
+        entry.summary,
+        entry.details,
+    )
 
 
 def _needs_document(entry: Entry) -> bool:
@@ -164,8 +178,7 @@ class ConceptStore:
         async with self.db.transaction() as connection:
             await connection.execute("DELETE FROM concept_documents WHERE guild_id = ?", (CURATED_GUILD,))
             await connection.executemany(
-                "INSERT INTO concept_documents (guild_id, slug, name, aliases, summary, details) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                INSERT_DOCUMENT,
                 [_document(CURATED_GUILD, apply_override(concept, None)) for concept in self.curated],
             )
             async with connection.execute(
@@ -189,37 +202,48 @@ class ConceptStore:
             return
         entry = apply_override(concept, override)
         if _needs_document(entry):
-            await connection.execute(
-                "INSERT INTO concept_documents (guild_id, slug, name, aliases, summary, details) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                _document(guild_id, entry),
-            )
+            await connection.execute(INSERT_DOCUMENT, _document(guild_id, entry))
 
     async def search(self, guild_id: int, text: str, limit: int = 10) -> list[SearchHit]:
-        """Full-text matches in this guild, best first: all words first; if none, any word."""
+        """Full-text matches in this guild, best first: all words first; if none, any word.
+
+        The FTS index ranks only curated and this guild's documents (scope tokens). Each query is first ranked on
+        names, aliases and summaries alone, which is enough when it fills the page (and cheap: ranking a broad word
+        over every details text is what costs); otherwise on every column. The top rows are then checked against
+        the guild's catalogue: a curated document is skipped where the guild edited (its own document stands in),
+        hid or shadowed that concept.
+        """
+        catalogue = await self.catalogue(guild_id)
+        stale = catalogue.stale_curated
         attempts = [build_match_query(text)]
         if len(phrases(text)) > 1:
             attempts.append(build_match_query(text, any_phrase=True))
-        query = """
-            SELECT d.slug, bm25(concept_fts, ?, ?, ?, ?) AS score
-            FROM concept_fts JOIN concept_documents d ON d.id = concept_fts.rowid
-            WHERE concept_fts MATCH ?
-              AND d.guild_id IN (?, ?)
-              AND NOT (d.guild_id = ? AND (
-                    EXISTS (SELECT 1 FROM concept_overrides o WHERE o.guild_id = ? AND o.slug = d.slug)
-                 OR EXISTS (SELECT 1 FROM community_concepts c WHERE c.guild_id = ? AND c.slug = d.slug)))
-            ORDER BY score, d.slug
-            LIMIT ?
-        """
         for match in attempts:
             if match is None:
                 continue
-            rows = await self.db.fetchall(
-                query, (*BM25_WEIGHTS, match, CURATED_GUILD, guild_id, CURATED_GUILD, guild_id, guild_id, limit)
-            )
-            if rows:
-                return [SearchHit(row["slug"], float(row["score"])) for row in rows]
+            for columns in (HEADLINE_COLUMNS, TEXT_COLUMNS):
+                hits = await self._ranked(scoped(match, (CURATED_GUILD, guild_id), columns), limit, stale)
+                if len(hits) >= limit or (hits and columns is TEXT_COLUMNS):
+                    return hits
         return []
+
+    async def _ranked(self, match: str, limit: int, stale: frozenset[str]) -> list[SearchHit]:
+        query = """
+            SELECT d.guild_id, d.slug, ranked.score
+            FROM (
+                SELECT rowid, bm25(concept_fts, 0.0, ?, ?, ?, ?) AS score
+                FROM concept_fts WHERE concept_fts MATCH ? ORDER BY score LIMIT ?
+            ) AS ranked
+            JOIN concept_documents d ON d.id = ranked.rowid
+            ORDER BY ranked.score, d.slug
+        """
+        rows = await self.db.fetchall(query, (*BM25_WEIGHTS, match, limit + len(stale)))
+        hits = [
+            SearchHit(row["slug"], float(row["score"]))
+            for row in rows
+            if not (row["guild_id"] == CURATED_GUILD and row["slug"] in stale)
+        ]
+        return hits[:limit]
 
     # --- Writing ------------------------------------------------------------------------------------------------
 
@@ -263,10 +287,7 @@ class ConceptStore:
                 row.updated_at,
             ),
         )
-        await connection.execute(
-            "INSERT INTO concept_documents (guild_id, slug, name, aliases, summary, details) VALUES (?, ?, ?, ?, ?, ?)",
-            _document(guild_id, community_entry(row)),
-        )
+        await connection.execute(INSERT_DOCUMENT, _document(guild_id, community_entry(row)))
 
     async def edit(self, guild_id: int, slug: str, draft: ConceptDraft, *, editor_id: int, now: datetime) -> Entry:
         """Change a concept's text: a community concept is updated; a curated one gets this guild's override.

@@ -9,22 +9,28 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cogs.concepts.fts import MAX_PHRASES, build_match_query, phrases
+from bot.database import load_migrations, split_statements
+from cogs.concepts.fts import MAX_PHRASES, build_match_query, phrases, scope_token, scoped
+
+GUILD = 5
+SEARCH = "SELECT d.name FROM concept_fts JOIN concept_documents d ON d.id = concept_fts.rowid WHERE concept_fts MATCH ?"
 
 
 @pytest.fixture(scope="module")
 def fts() -> Iterator[sqlite3.Connection]:
+    """The real concept_fts schema (from the migration), with a few documents in guild 0, GUILD and another guild."""
     connection = sqlite3.connect(":memory:")
-    # The same tokenizer as bot/migrations/0002_concepts.sql.
-    connection.execute(
-        "CREATE VIRTUAL TABLE t USING fts5(name, aliases, summary, details, tokenize = 'unicode61 remove_diacritics 2')"
-    )
+    migration = next(item for item in load_migrations() if item.name == "0002_concepts.sql")
+    for statement in split_statements(migration.sql):
+        connection.execute(statement)
     connection.executemany(
-        "INSERT INTO t VALUES (?, ?, ?, ?)",
+        "INSERT INTO concept_documents (guild_id, slug, scope, name, aliases, summary, details) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
-            ("select_related and prefetch_related", "eager loading", "Fewer queries", "NEAR the database"),
-            ("Caching", "cache", "Keep results", "AND OR NOT are words here"),
-            ("Node.js", "node", "JavaScript runtime", "Café crème"),
+            (0, "a", "g0", "select_related and prefetch_related", "eager loading", "Fewer queries", "NEAR the db"),
+            (0, "b", "g0", "Caching", "cache", "Keep results", "AND OR NOT are words here"),
+            (GUILD, "c", f"g{GUILD}", "Node.js", "node", "JavaScript runtime", "Café crème"),
+            (7, "d", "g7", "Caching elsewhere", "", "Another guild's concept", "cache"),
         ],
     )
     yield connection
@@ -35,7 +41,7 @@ def matches(connection: sqlite3.Connection, text: str, *, any_phrase: bool = Fal
     query = build_match_query(text, any_phrase=any_phrase)
     if query is None:
         return []
-    return [row[0] for row in connection.execute("SELECT name FROM t WHERE t MATCH ? ORDER BY rowid", (query,))]
+    return [row[0] for row in connection.execute(SEARCH + " ORDER BY d.id", (scoped(query, (0, GUILD)),))]
 
 
 @pytest.mark.parametrize(
@@ -46,7 +52,9 @@ def matches(connection: sqlite3.Connection, text: str, *, any_phrase: bool = Fal
         ("select_related", '"select related" *'),
         ('"unbalanced', '"unbalanced" *'),
         ("NEAR(a b)", '"NEAR a" AND "b" *'),
-        ("a AND b OR NOT c", '"a" AND "AND" AND "b" AND "OR" AND "NOT" AND "c" *'),
+        ("a AND b OR NOT c", '"b" AND "NOT" AND "c" *'),  # operators are words; stopwords dropped
+        ("how do I cache a Django view?", '"cache" AND "Django" AND "view" *'),
+        ("how to", '"how" AND "to" *'),  # nothing but stopwords: kept
         ("name:django ^start", '"name django" AND "start" *'),
         ('* ( ) : ^ - + "', None),
         ("", None),
@@ -60,6 +68,11 @@ def test_build_match_query_table(text: str, expected: str | None) -> None:
 
 def test_any_phrase_joins_with_or() -> None:
     assert build_match_query("slow queries", any_phrase=True) == '"slow" OR "queries" *'
+
+
+def test_scoped_restricts_guilds_and_columns() -> None:
+    assert scoped('"x" *', (0, 5, 0)) == 'scope : ("g0" OR "g5") AND {name aliases summary details} : ("x" *)'
+    assert scope_token(123) == "g123"
 
 
 def test_phrases_are_bounded() -> None:
@@ -77,6 +90,9 @@ def test_phrases_are_bounded() -> None:
         ("cafe", ["Node.js"]),  # diacritics removed by the tokenizer
         ('"eager', ["select_related and prefetch_related"]),
         ("name:cache", []),  # no column filter: "name cache" is a phrase nobody wrote
+        ("g0", []),  # the scope tokens are not searchable text
+        (f"g{GUILD}", []),
+        ("elsewhere", []),  # another guild's concept
     ],
 )
 def test_queries_find_what_a_member_means(fts: sqlite3.Connection, text: str, expected: list[str]) -> None:
@@ -90,7 +106,7 @@ def test_any_text_gives_a_query_sqlite_accepts(fts: sqlite3.Connection, text: st
     if query is None:
         assert not phrases(text)
         return
-    fts.execute("SELECT rowid FROM t WHERE t MATCH ?", (query,)).fetchall()  # raises on a syntax error
+    fts.execute(SEARCH, (scoped(query, (0, GUILD)),)).fetchall()  # raises on a syntax error
 
 
 OPERATOR_SOUP = st.lists(
@@ -106,4 +122,4 @@ def test_fts_operators_are_harmless(fts: sqlite3.Connection, text: str) -> None:
     for any_phrase in (False, True):
         query = build_match_query(text, any_phrase=any_phrase)
         if query is not None:
-            fts.execute("SELECT rowid FROM t WHERE t MATCH ?", (query,)).fetchall()
+            fts.execute(SEARCH, (scoped(query, (0, GUILD)),)).fetchall()
