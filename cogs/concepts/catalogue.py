@@ -242,7 +242,7 @@ class Catalogue:
 
     @cached_property
     def visible_terms(self) -> TermList:
-        """Names and aliases of visible concepts, for autocomplete and "did you mean"."""
+        """Names, aliases and slugs of visible concepts, for autocomplete and "did you mean"."""
         return self._terms(self.visible)
 
     @cached_property
@@ -278,7 +278,8 @@ class Catalogue:
         for entry in entries:
             seen: set[str] = set()
             name = normalise(entry.name)
-            for text in (entry.name, *entry.aliases):
+            # The slug often is the short everyday name ("celery" for "Task queues with Celery"): a term too.
+            for text in (entry.name, *entry.aliases, entry.slug.replace("-", " ")):
                 key = normalise(text)
                 if key and key not in seen:
                     seen.add(key)
@@ -297,12 +298,11 @@ class Catalogue:
             if owner is None or owner.slug == exclude_slug:
                 continue
             if normalise(owner.name) == normalise(term):
-                role = "the name"
+                message = f"“{term}” is already the name of the concept “{owner.name}”."
             elif owner.slug == normalise(term):
-                role = "the id"
+                message = f"“{term}” already leads to the concept “{owner.name}” (it is that concept's id)."
             else:
-                role = "an alias"
-            message = f"“{term}” is already {role} of the concept “{owner.name}”."
+                message = f"“{term}” is already an alias of the concept “{owner.name}”."
             if owner.hidden:
                 message += f" It is hidden in this server: `/concept edit {owner.name}` brings it back."
             else:

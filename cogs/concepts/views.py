@@ -255,10 +255,14 @@ class ConceptModal(NexusModal):
         super().__init__(title=truncate(title, MODAL_TITLE_LIMIT), timeout=15 * 60)
         self.on_draft = on_draft
         self.name_input: discord.ui.TextInput[ConceptModal] = discord.ui.TextInput(
-            label="Name", default=name[:CONCEPT_NAME_MAX_LENGTH] or None, max_length=CONCEPT_NAME_MAX_LENGTH
+            label="Name",
+            custom_id="name",
+            default=name[:CONCEPT_NAME_MAX_LENGTH] or None,
+            max_length=CONCEPT_NAME_MAX_LENGTH,
         )
         self.aliases_input: discord.ui.TextInput[ConceptModal] = discord.ui.TextInput(
             label="Aliases (comma-separated, optional)",
+            custom_id="aliases",
             default=aliases[:ALIASES_INPUT_MAX_LENGTH] or None,
             required=False,
             max_length=ALIASES_INPUT_MAX_LENGTH,
@@ -266,17 +270,20 @@ class ConceptModal(NexusModal):
         )
         self.category_input: discord.ui.TextInput[ConceptModal] = discord.ui.TextInput(
             label="Category",
+            custom_id="category",
             default=category[:CATEGORY_INPUT_MAX_LENGTH] or None,
             max_length=CATEGORY_INPUT_MAX_LENGTH,
             placeholder=truncate(category_help(), 100),
         )
         self.summary_input: discord.ui.TextInput[ConceptModal] = discord.ui.TextInput(
             label="Summary (one line)",
+            custom_id="summary",
             default=summary[:SUMMARY_MAX_LENGTH] or None,
             max_length=SUMMARY_MAX_LENGTH,
         )
         self.details_input: discord.ui.TextInput[ConceptModal] = discord.ui.TextInput(
             label="Details",
+            custom_id="details",
             style=discord.TextStyle.paragraph,
             default=details[:DETAILS_MAX_LENGTH] or None,
             max_length=DETAILS_MAX_LENGTH,

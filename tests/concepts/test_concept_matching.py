@@ -87,7 +87,7 @@ def test_related_skips_hidden_concepts(curated: tuple[Concept, ...]) -> None:
         (["Brand new"], None, None),
         (["django"], None, "“django” is already the name of the concept “Django”"),
         (["QuerySet"], None, "“QuerySet” is already an alias of the concept “Django ORM”"),
-        (["database-indexes"], None, "is already the id of the concept “Database indexes”"),
+        (["database-indexes"], None, "already leads to the concept “Database indexes” (it is that concept's id)"),
         (["Task Queue"], None, "an alias of the concept “Celery”"),
         (["Redis"], None, "hidden in this server: `/concept edit Redis` brings it back"),
         (["Django", "orm"], "django", "“orm” is already an alias of the concept “Django ORM”"),
