@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import discord
@@ -32,10 +33,13 @@ async def test_invalid_curated_content_stops_loading_with_its_message(
     settings = Settings(_env_file=None, discord_token="test-token", database_path=tmp_path / "n.db")  # type: ignore[call-arg]
     bot = NexusBot(settings, extensions=())
     bot.db = await Database.open(settings.database_path)
+    # A failed load_extension drops the package's modules from sys.modules; keep them for the other tests.
+    loaded = {name: module for name, module in sys.modules.items() if name.startswith("cogs.concepts")}
     try:
         with pytest.raises(commands.ExtensionFailed) as caught:
             await bot.load_extension("cogs.concepts")
     finally:
+        sys.modules.update(loaded)
         await bot.db.close()
 
     assert isinstance(caught.value.original, ContentError)

@@ -10,7 +10,7 @@ import pytest
 
 from bot.content import Category, Concept
 from bot.database import Database
-from cogs.concepts.catalogue import ConceptClashError, Origin, UnknownConceptError
+from cogs.concepts.catalogue import ConceptClashError, Origin, UnknownConceptError, curated_entry
 from cogs.concepts.drafts import ConceptDraft, parse_draft
 from cogs.concepts.store import ConceptStore
 
@@ -102,7 +102,7 @@ async def test_editing_a_curated_concept_creates_a_guild_override(
     assert await slugs(store, GUILD, "notes") == ["django"]
     assert "django" not in await slugs(store, GUILD, "admin site")  # the curated text no longer stands for it here
     assert "django" in await slugs(store, OTHER, "admin site")
-    assert (await store.catalogue(OTHER)).get("django") == curated_entry_of(original)
+    assert (await store.catalogue(OTHER)).get("django") == curated_entry(original)
     exported = await store.export_guild(GUILD)
     assert exported["concept_overrides"][0]["details"] == "Our server's own notes on views."
     assert exported["concept_overrides"][0]["summary"] is None  # unchanged fields follow the file
