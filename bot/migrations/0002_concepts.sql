@@ -53,10 +53,11 @@ CREATE TABLE concept_documents (
     UNIQUE (guild_id, slug)
 );
 
+-- porter: "caching" finds "cache", "queries" finds "query" (English stems), on top of unicode61 without accents.
 CREATE VIRTUAL TABLE concept_fts USING fts5(
     scope, name, aliases, summary, details,
     content = 'concept_documents', content_rowid = 'id',
-    tokenize = 'unicode61 remove_diacritics 2'
+    tokenize = 'porter unicode61 remove_diacritics 2'
 );
 
 CREATE TRIGGER concept_documents_ai AFTER INSERT ON concept_documents BEGIN

@@ -22,7 +22,7 @@ from bot.ui import NO_MENTIONS, Page, mention_only, send_paginated
 from cogs.concepts.catalogue import Catalogue, Entry, Origin, UnknownConceptError
 from cogs.concepts.drafts import ConceptDraft
 from cogs.concepts.fts import QUERY_MAX_LENGTH
-from cogs.concepts.matching import SEARCH_LIMIT, autocomplete, choice_label, fuzzy_search, resolve
+from cogs.concepts.matching import SEARCH_LIMIT, autocomplete, choice_label, fuzzy_search, promote_exact, resolve
 from cogs.concepts.store import ConceptStore
 from cogs.concepts.views import (
     COG_NAME,
@@ -172,6 +172,8 @@ class Concepts(commands.GroupCog, name=COG_NAME, group_name="concept", group_des
         catalogue = await self._catalogue(interaction)
         hits = await self.store.search(interaction.guild_id or 0, text, SEARCH_LIMIT)
         found = [entry for entry in (catalogue.get(hit.slug) for hit in hits) if entry is not None]
+        if found:
+            found = promote_exact(text, found, catalogue, SEARCH_LIMIT)
         fuzzy = not found
         if fuzzy:
             found = fuzzy_search(text, catalogue, SEARCH_LIMIT)

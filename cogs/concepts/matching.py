@@ -194,6 +194,14 @@ def resolve(query: str, catalogue: Catalogue, *, include_hidden: bool = False, a
     return Resolution(None, suggestions=tuple(suggest(query, terms)))
 
 
+def promote_exact(query: str, found: Sequence[Entry], catalogue: Catalogue, limit: int = SEARCH_LIMIT) -> list[Entry]:
+    """Search results with the concept the query names exactly (name, alias or slug) first, whatever its rank."""
+    exact = catalogue.find_exact(query)
+    if exact is None:
+        return list(found)[:limit]
+    return [exact, *(entry for entry in found if entry.slug != exact.slug)][:limit]
+
+
 def fuzzy_search(query: str, catalogue: Catalogue, limit: int = SEARCH_LIMIT) -> list[Entry]:
     """A fallback for full-text search: concepts whose name or alias is close to the query."""
     return [match.entry for match in rank(query, catalogue.visible_terms, limit, fuzzy_cutoff=MINIMUM_CERTAINTY)]

@@ -123,3 +123,10 @@ def test_fts_operators_are_harmless(fts: sqlite3.Connection, text: str) -> None:
         query = build_match_query(text, any_phrase=any_phrase)
         if query is not None:
             fts.execute(SEARCH, (scoped(query, (0, GUILD)),)).fetchall()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("cached", ["Caching"]), ("query", ["select_related and prefetch_related"])]
+)
+def test_english_stems_match(fts: sqlite3.Connection, text: str, expected: list[str]) -> None:
+    assert matches(fts, text) == expected

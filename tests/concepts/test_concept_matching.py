@@ -14,6 +14,7 @@ from cogs.concepts.matching import (
     autocomplete,
     choice_label,
     fuzzy_search,
+    promote_exact,
     resolve,
 )
 
@@ -253,3 +254,10 @@ def test_choice_labels_stay_within_100_characters(catalogue: Catalogue) -> None:
 def test_fuzzy_search_fallback(catalogue: Catalogue, query: str, first: str | None) -> None:
     found = fuzzy_search(query, catalogue)
     assert (found[0].slug if found else None) == first
+
+
+def test_promote_exact_puts_the_named_concept_first(catalogue: Catalogue) -> None:
+    found = [entry for entry in catalogue.visible if entry.slug in ("django", "caching")]
+    assert promote_exact("cache", found, catalogue)[0].slug == "caching"
+    assert promote_exact("nothing exact", found, catalogue) == found
+    assert promote_exact("celery", found, catalogue)[0].slug == "celery"  # even when FTS did not rank it

@@ -39,8 +39,8 @@ async def test_add_stores_a_community_concept_scoped_by_guild(store: ConceptStor
     assert (await store.catalogue(OTHER)).get("celery") is None
     assert await store.counts(GUILD) == {"concepts": 6}
     assert await store.counts(OTHER) == {"concepts": 5}
-    assert await slugs(store, GUILD, "brokers") == ["celery"]
-    assert await slugs(store, OTHER, "brokers") == []
+    assert await slugs(store, GUILD, "retries") == ["celery"]
+    assert await slugs(store, OTHER, "retries") == []
 
 
 @pytest.mark.parametrize(
@@ -82,7 +82,7 @@ async def test_editing_a_community_concept_updates_it_and_its_index(store: Conce
     )
     assert edited.slug == "celery" and edited.name == "Celery workers" and edited.aliases == ()
     assert await slugs(store, GUILD, "autoscaling") == ["celery"]
-    assert await slugs(store, GUILD, "brokers") == []
+    assert await slugs(store, GUILD, "retries") == []
     assert (await store.catalogue(GUILD)).find_exact("task queue") is None
 
 
@@ -191,7 +191,7 @@ async def test_delete_removes_a_community_concept_and_frees_its_name(store: Conc
     await store.add(GUILD, draft(), author_id=MOD, now=now)
     deleted = await store.delete(GUILD, "celery")
     assert deleted.name == "Celery"
-    assert await slugs(store, GUILD, "brokers") == []
+    assert await slugs(store, GUILD, "retries") == []
     assert await store.counts(GUILD) == {"concepts": 5}
     assert (await store.add(GUILD, draft(), author_id=MOD, now=now)).slug == "celery"
 
