@@ -29,7 +29,7 @@ QUERY_MAX_LENGTH = 200
 _TAG_EXTRA_CHARS = frozenset("+#.-_")
 _TAG_SEPARATORS = re.compile(r"[,\n;]")
 _WHITESPACE = re.compile(r"\s+")
-_NUMBER = re.compile(r"^\s*(?:#|s|solution\s*)?\s*(\d{1,9})\s*$", re.IGNORECASE)
+_NUMBER = re.compile(r"^\s*(?:#|s|solution\s*)?\s*([0-9]{1,9})\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
