@@ -88,6 +88,16 @@ def test_every_concept_links_out(real: Content) -> None:
     assert not lonely, f"concepts with fewer than 2 related concepts: {lonely}"
 
 
+def test_tip_rotation_alternates_categories(real: Content) -> None:
+    # The file order is the weekly rotation order: two weeks in a row on the same topic would feel repetitive.
+    repeats = [
+        (before.slug, after.slug)
+        for before, after in zip(real.tips, real.tips[1:], strict=False)
+        if before.category is after.category
+    ]
+    assert not repeats, f"neighbouring tips share a category: {repeats}"
+
+
 def test_most_tips_point_to_a_concept(real: Content) -> None:
     with_concept = sum(1 for tip in real.tips if tip.concept)
     assert with_concept >= 0.8 * len(real.tips)
