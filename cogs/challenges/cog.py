@@ -17,10 +17,11 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -80,6 +81,7 @@ SOLUTION_RATE, SOLUTION_PER = 10, 600.0  # solve, "Add solution" and "Add as sol
 ACCEPT_RATE, ACCEPT_PER = 10, 60.0
 DELETE_RATE, DELETE_PER = 5, 60.0
 CONFIRM_TIMEOUT = 60.0
+AFTER_ANSWER_GRACE = 10.0  # seconds a shutdown waits for posts that follow an answer
 STATUS_CHOICES = [
     app_commands.Choice(name="open", value="open"),
     app_commands.Choice(name="solved", value="solved"),
@@ -129,6 +131,7 @@ class Challenges(commands.GroupCog, name=COG_NAME, group_name="challenge", group
         self.concept_names = dict(concept_names or {})
         self._concepts = {seed.slug: seed.concept for seed in self.seeds if seed.concept}
         self._seeded: set[int] = set()
+        self._after_answers: set[asyncio.Task[None]] = set()
         self.solution_cooldown = MemberCooldown(SOLUTION_RATE, SOLUTION_PER)
         self.capture_menu = app_commands.ContextMenu(
             name="Add as solution",
@@ -145,7 +148,9 @@ class Challenges(commands.GroupCog, name=COG_NAME, group_name="challenge", group
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
 
     async def cog_unload(self) -> None:
-        """Undo cog_load."""
+        """Let work that follows an answer finish (the bot closes the database after this), then undo cog_load."""
+        if self._after_answers:
+            await asyncio.wait(set(self._after_answers), timeout=AFTER_ANSWER_GRACE)
         self.bot.tree.remove_command(self.capture_menu.name, type=self.capture_menu.type)
         self.bot.page_sources.pop(PAGE_KIND_SEARCH, None)
         self.bot.page_sources.pop(PAGE_KIND_LIST, None)
@@ -161,6 +166,11 @@ class Challenges(commands.GroupCog, name=COG_NAME, group_name="challenge", group
         if any(seed.slug not in present for seed in self.seeds):
             await self.store.seed_curated(guild_id, self.seeds, self.bot.clock.now())
         self._seeded.add(guild_id)
+
+    @property
+    def seeded_guilds(self) -> frozenset[int]:
+        """The guilds known to have the curated challenges (since this start)."""
+        return frozenset(self._seeded)
 
     async def _guild(self, interaction: discord.Interaction[Any]) -> int:
         guild_id = _guild_id(interaction)
@@ -213,9 +223,29 @@ class Challenges(commands.GroupCog, name=COG_NAME, group_name="challenge", group
             embed=embed, view=challenge_view(challenge), allowed_mentions=NO_MENTIONS
         )
         message = callback.resource
-        if isinstance(message, discord.InteractionMessage) and interaction.channel_id is not None:
-            await self.store.set_message(guild_id, challenge.number, interaction.channel_id, message.id)
-        await self._post_to_challenge_channel(interaction, guild_id, challenge, accepted)
+        message_id = message.id if isinstance(message, discord.InteractionMessage) else None
+        self._after_answer(self._after_logging(interaction, guild_id, challenge, accepted, message_id))
+
+    def _after_answer(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run what follows an answer as a tracked task: a shutdown lets it finish before the database closes."""
+        task = asyncio.create_task(work)
+        self._after_answers.add(task)
+        task.add_done_callback(self._after_answers.discard)
+
+    async def _after_logging(
+        self,
+        interaction: discord.Interaction[Any],
+        guild_id: int,
+        challenge: Challenge,
+        accepted: Solution | None,
+        message_id: int | None,
+    ) -> None:
+        try:
+            if message_id is not None and interaction.channel_id is not None:
+                await self.store.set_message(guild_id, challenge.number, interaction.channel_id, message_id)
+            await self._post_to_challenge_channel(interaction, guild_id, challenge, accepted)
+        except Exception as error:
+            await report_error(interaction, error)
 
     async def _post_to_challenge_channel(
         self, interaction: discord.Interaction[Any], guild_id: int, challenge: Challenge, accepted: Solution | None
