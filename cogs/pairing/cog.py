@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-JOIN_COOLDOWN: Final = (3, 60.0)
+JOIN_COOLDOWN: Final = (5, 60.0)  # typos in a time zone count too
 LEAVE_COOLDOWN: Final = (3, 60.0)
 END_COOLDOWN: Final = (3, 60.0)
 ROUND_COOLDOWN: Final = (2, 60.0)

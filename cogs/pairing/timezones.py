@@ -126,6 +126,11 @@ def resolve_timezone(text: str) -> str:
         name = f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
         if name in zone_names():
             return name
+    # "Lagos, Nigeria" or "Nairobi Kenya": one word that names a zone's city is enough.
+    words = {_lookup().get(word) for word in re.split(r"[\s,;]+", cleaned.lower()) if len(word) > 2}
+    words.discard(None)
+    if len(words) == 1:
+        return str(words.pop())
     matches = _fuzzy(cleaned, SUGGESTION_COUNT)
     if matches:
         best_score = matches[0][1]

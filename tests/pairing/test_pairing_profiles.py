@@ -81,6 +81,8 @@ def test_any_accepted_topics_are_few_short_unique_and_comma_free(text: str):
         ("utc+3", "Etc/GMT-3"),  # POSIX signs: UTC+3 is Etc/GMT-3
         ("GMT-5", "Etc/GMT+5"),
         ("UTC+0", "UTC"),
+        ("Lagos, Nigeria", "Africa/Lagos"),
+        ("Nairobi Kenya", "Africa/Nairobi"),
     ],
 )
 def test_time_zones_resolve_typo_tolerantly(text: str, zone: str):
