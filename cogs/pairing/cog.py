@@ -451,7 +451,7 @@ class Pairing(commands.GroupCog, group_name="pair", group_description="Backend �
         next_round = next_occurrence(now, weekday, local, ZoneInfo(zone))
         channel_id = await self._announce_channel_id(schedule)
         lines = [
-            f"🗓️ Pairing rounds every **{WEEKDAY_NAMES[weekday]} at {format_time(local)}** ({offset_text(zone, now)}).",
+            f"🗓️ Pairing rounds every **{WEEKDAY_NAMES[weekday]} at {format_time(local)}**, {offset_text(zone, now)}.",
             f"Next round: {timestamp(next_round)} ({timestamp(next_round, 'R')}).",
             f"A reminder goes to <#{channel_id}> a day before each round"
             + (

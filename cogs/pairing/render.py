@@ -195,6 +195,8 @@ def round_summary(pairs: Sequence[Pair], leftover: Sequence[QueueEntry], *, head
 
 
 def offset_text(zone: str, now: datetime) -> str:
-    """`Africa/Lagos (UTC+01:00)`."""
+    """`Africa/Lagos (UTC+01:00)`; plain `UTC` for UTC itself."""
     offset = utc_offset_minutes(zone, now)
-    return zone if offset is None else f"{zone} ({format_offset(offset)})"
+    if offset is None or zone in ("UTC", "Etc/UTC", "GMT", "Etc/GMT"):
+        return zone
+    return f"{zone} ({format_offset(offset)})"

@@ -16,8 +16,10 @@ import pytest
 
 from bot.app import NexusBot
 from bot.clock import FakeClock
+from bot.database import Database
 from bot.settings import Settings
 from cogs.pairing.cog import Pairing
+from cogs.pairing.store import JoinRequest, PairingStore
 from sandbox import InteractionHandle, Member, Message, StandIn
 from sandbox.harness import TEST_TOKEN, point_discord_at, run_client, stop_client
 
@@ -385,7 +387,7 @@ async def test_weekly_rounds_run_once_with_a_reminder_and_a_check_in_a_week_late
     ix = await standin.slash(mod, "pair schedule", weekday=2, time="18:00", timezone="Africa/Lagos")
     assert ix.ephemeral and ix.message is not None
     wednesday = datetime(2026, 1, 7, 17, 0, tzinfo=UTC)  # 18:00 in Lagos
-    assert "every **Wednesday at 18:00** (Africa/Lagos (UTC+01:00))" in ix.message.content
+    assert "every **Wednesday at 18:00**, Africa/Lagos (UTC+01:00)" in ix.message.content
     assert f"<t:{int(wednesday.timestamp())}:F>" in ix.message.content
 
     alice, bob, outsider = standin.add_member("alice"), standin.add_member("bob"), standin.add_member("eve")
@@ -445,3 +447,39 @@ async def test_weekly_rounds_run_once_with_a_reminder_and_a_check_in_a_week_late
     await harness.advance(timedelta(hours=1))
     assert len([m for m in standin.messages_in(thread) if m.components]) == 1
     assert len([m for m in posts() if "Weekly pairing round" in m.text]) == 2
+
+
+async def test_a_restart_posts_interrupted_introductions_and_a_round_missed_while_down(
+    standin: StandIn, harness: Harness, mod: Member
+) -> None:
+    await harness.start(FakeClock(MONDAY_0900))
+    await standin.slash(mod, "pair schedule", weekday=2, time="18:00", timezone="Africa/Lagos")
+    alice, bob, carol, dave = (standin.add_member(name) for name in ("alice", "bob", "carol", "dave"))
+    await join(standin, alice, "backend", timezone="America/New_York")
+    await join(standin, bob, "frontend", timezone="Asia/Tokyo")
+    await harness.stop()
+
+    # While the bot is down: a match whose introduction never went out (as if it stopped right after matching).
+    database = await Database.open(harness.database)
+    try:
+        store = PairingStore(database)
+        general = standin.guild.general
+        await store.join(
+            standin.guild.id, JoinRequest(carol.id, "Carol", "backend", (), "Africa/Lagos", general), MONDAY_0900
+        )
+        outcome = await store.join(
+            standin.guild.id, JoinRequest(dave.id, "Dave", "frontend", (), "Africa/Lagos", general), MONDAY_0900
+        )
+        assert outcome.kind == "matched"
+    finally:
+        await database.close()
+
+    wednesday = datetime(2026, 1, 7, 17, 0, tzinfo=UTC)
+    await harness.start(FakeClock(wednesday + timedelta(hours=2)))  # back 2 h after the slot: still worth it
+    await standin.wait_for(lambda: len(standin.threads) == 2 and all(intro_ready(standin, t) for t in standin.threads))
+    pinged = [intro_of(standin, thread).pings.users for thread in standin.threads]
+    assert sorted(pinged, key=min) == sorted([{carol.id, dave.id}, {alice.id, bob.id}], key=min)
+    rounds = [m for m in standin.messages_in(standin.guild.general) if "Weekly pairing round" in m.text]
+    assert len(rounds) == 1
+    await harness.advance(timedelta(hours=1))
+    assert len(standin.threads) == 2
