@@ -264,14 +264,14 @@ def _offset_classes(learners: Iterable[Learner]) -> list[int | None]:
 
 
 def _score_matrix(
-    backends: Sequence[Learner],
-    frontends: Sequence[Learner],
+    rows: Sequence[Learner],
+    cols: Sequence[Learner],
     history: History,
     points: Mapping[int, int],
-    n: int,
     offsets: list[int | None],
 ) -> list[list[int]]:
-    """n×n scores (backends × frontends, padded with zeros), built row by row with topic bitmasks."""
+    """Scores of rows × cols (rows the smaller track), built row by row with topic bitmasks, then padded with
+    zero rows (one shared list: never written) to a square: a row of zeros is "stays queued"."""
     vocabulary: dict[str, int] = {}
 
     def mask(topics: frozenset[str]) -> int:
@@ -283,26 +283,25 @@ def _score_matrix(
     offset_index = {offset: index for index, offset in enumerate(offsets)}
     # By offset class: the never-paired and closeness tiers, which depend on the two offsets only.
     base = [[WEIGHT_NEVER_PAIRED + closeness(a, b) * WEIGHT_CLOSENESS for b in offsets] for a in offsets]
-    front_masks = [mask(learner.topics) for learner in frontends]
-    front_class = [offset_index[learner.offset] for learner in frontends]
-    front_points = [points.get(learner.user_id, 0) for learner in frontends]
-    front_index = {learner.user_id: index for index, learner in enumerate(frontends)}
-    padding = [0] * (n - len(frontends))
+    col_masks = [mask(learner.topics) for learner in cols]
+    col_class = [offset_index[learner.offset] for learner in cols]
+    col_points = [points.get(learner.user_id, 0) for learner in cols]
+    col_index = {learner.user_id: index for index, learner in enumerate(cols)}
     matrix: list[list[int]] = []
-    for backend in backends:
-        by_class = base[offset_index[backend.offset]]
-        bits, own = mask(backend.topics), points.get(backend.user_id, 0)
+    for learner in rows:
+        by_class = base[offset_index[learner.offset]]
+        bits, own = mask(learner.topics), points.get(learner.user_id, 0)
         row = [
             by_class[klass] + min((bits & other).bit_count(), MAX_SHARED_TOPICS) * WEIGHT_TOPIC + own + extra
-            for klass, other, extra in zip(front_class, front_masks, front_points, strict=True)
+            for klass, other, extra in zip(col_class, col_masks, col_points, strict=True)
         ]
-        for partner in history.get(backend.user_id, ()):
-            index = front_index.get(partner)
+        for partner in history.get(learner.user_id, ()):
+            index = col_index.get(partner)
             if index is not None:
                 row[index] -= WEIGHT_NEVER_PAIRED
-        row.extend(padding)
         matrix.append(row)
-    matrix.extend([0] * n for _ in range(n - len(backends)))
+    zeros = [0] * len(cols)
+    matrix.extend(zeros for _ in range(len(cols) - len(rows)))
     return matrix
 
 
@@ -448,56 +447,50 @@ def plan_round(
     frontends = sorted((x for x in learners if x.role == "frontend"), key=lambda x: x.seq)
     if not backends or not frontends:
         return RoundPlan([], sorted(learners, key=lambda x: x.seq), 0)
+    # Rows are the smaller track, so the matrix is rows × cols and only zero rows pad it to a square.
+    rows_side, cols_side = (backends, frontends) if len(backends) <= len(frontends) else (frontends, backends)
     points = wait_points(learners)
-    nb, nf = len(backends), len(frontends)
-    n = max(nb, nf)
+    nr, n = len(rows_side), len(cols_side)
     offsets = _offset_classes(learners)
-    matrix = _score_matrix(backends, frontends, history, points, n, offsets)
-    columns = [list(column) for column in zip(*matrix, strict=True)]
+    matrix = _score_matrix(rows_side, cols_side, history, points, offsets)
+    columns = [list(column) for column in zip(*matrix[:nr], strict=True)]
 
     # Start A: the instant matcher over the whole queue, longest waiting first.
     start_a = _Assignment(matrix, n)
-    free_front, free_back = list(range(nf)), list(range(nb))
-    order = sorted([(x.seq, 0, i) for i, x in enumerate(backends)] + [(x.seq, 1, j) for j, x in enumerate(frontends)])
+    free_cols, free_rows = list(range(n)), list(range(nr))
+    order = sorted([(x.seq, 0, i) for i, x in enumerate(rows_side)] + [(x.seq, 1, j) for j, x in enumerate(cols_side)])
     for _, side, index in order:
         if side == 0:
-            if start_a.col_of[index] >= 0 or not free_front:
+            if start_a.col_of[index] >= 0 or not free_cols:
                 continue
-            col = max(free_front, key=matrix[index].__getitem__)
-            free_front.remove(col)
-            free_back.remove(index)
+            col = max(free_cols, key=matrix[index].__getitem__)
+            free_cols.remove(col)
+            free_rows.remove(index)
             start_a.assign(index, col)
         else:
-            if start_a.row_of[index] >= 0 or not free_back:
+            if start_a.row_of[index] >= 0 or not free_rows:
                 continue
-            row = max(free_back, key=columns[index].__getitem__)
-            free_back.remove(row)
-            free_front.remove(index)
+            row = max(free_rows, key=columns[index].__getitem__)
+            free_rows.remove(row)
+            free_cols.remove(index)
             start_a.assign(row, index)
     start_a.fill_free()
 
-    if min(nb, nf) ** 2 * max(nb, nf) <= exact_work_limit:
+    if nr * nr * n <= exact_work_limit:
         exact = _Assignment(matrix, n)
-        if nb <= nf:
-            for i, j in enumerate(hungarian([row[:nf] for row in matrix[:nb]])):
-                exact.assign(i, j)
-        else:
-            for j, i in enumerate(hungarian([column[:nb] for column in columns[:nf]])):
-                exact.assign(i, j)
+        for i, j in enumerate(hungarian(matrix[:nr])):
+            exact.assign(i, j)
         exact.fill_free()
         best = exact if exact.total() > start_a.total() else start_a
-        return _plan(best, backends, frontends, learners, matrix)
+        return _plan(best, rows_side, cols_side, learners, matrix)
 
-    # Candidate lists: each real backend's best frontends (stable order keeps ties with the longest waiting).
-    k = min(candidates_per_learner, nf)
-    candidates = [heapq.nlargest(k, range(nf), key=matrix[i].__getitem__) for i in range(nb)]
+    # Candidate lists: each real row's best columns (stable order keeps ties with the longest waiting).
+    k = min(candidates_per_learner, n)
+    candidates = [heapq.nlargest(k, range(n), key=matrix[i].__getitem__) for i in range(nr)]
 
     # Start B: best edges first over the candidate lists.
     start_b = _Assignment(matrix, n)
-    edges = sorted(
-        ((matrix[i][j], -i, -j) for i in range(nb) for j in candidates[i]),
-        reverse=True,
-    )
+    edges = sorted(((matrix[i][j], -i, -j) for i in range(nr) for j in candidates[i]), reverse=True)
     for _, minus_i, minus_j in edges:
         i, j = -minus_i, -minus_j
         if start_b.col_of[i] < 0 and start_b.row_of[j] < 0:
@@ -507,40 +500,40 @@ def plan_round(
     # Start C: the best split between offset classes (exact for the closeness tier), then best edges per block.
     start_c = _Assignment(matrix, n)
     offset_index = {offset: index for index, offset in enumerate(offsets)}
-    back_class = [offset_index[x.offset] for x in backends]
-    front_class = [offset_index[x.offset] for x in frontends]
+    row_class = [offset_index[x.offset] for x in rows_side]
+    col_class = [offset_index[x.offset] for x in cols_side]
     classes = len(offsets)
     supply, demand = [0] * classes, [0] * classes
-    for klass in back_class:
+    for klass in row_class:
         supply[klass] += 1
-    for klass in front_class:
+    for klass in col_class:
         demand[klass] += 1
     profit = [[closeness(a, b) for b in offsets] for a in offsets]
     quota = transport(supply, demand, profit)
     for i, j in ((-minus_i, -minus_j) for _, minus_i, minus_j in edges):
-        if start_c.col_of[i] < 0 and start_c.row_of[j] < 0 and quota[back_class[i]][front_class[j]] > 0:
-            quota[back_class[i]][front_class[j]] -= 1
+        if start_c.col_of[i] < 0 and start_c.row_of[j] < 0 and quota[row_class[i]][col_class[j]] > 0:
+            quota[row_class[i]][col_class[j]] -= 1
             start_c.assign(i, j)
-    members_back: list[list[int]] = [[] for _ in range(classes)]
-    members_front: list[list[int]] = [[] for _ in range(classes)]
-    for i in range(nb):
+    members_row: list[list[int]] = [[] for _ in range(classes)]
+    members_col: list[list[int]] = [[] for _ in range(classes)]
+    for i in range(nr):
         if start_c.col_of[i] < 0:
-            members_back[back_class[i]].append(i)
-    for j in range(nf):
+            members_row[row_class[i]].append(i)
+    for j in range(n):
         if start_c.row_of[j] < 0:
-            members_front[front_class[j]].append(j)
+            members_col[col_class[j]].append(j)
     for x in range(classes):
         for y in range(classes):
             if quota[x][y] <= 0:
                 continue
-            block = sorted(((matrix[i][j], -i, -j) for i in members_back[x] for j in members_front[y]), reverse=True)
+            block = sorted(((matrix[i][j], -i, -j) for i in members_row[x] for j in members_col[y]), reverse=True)
             for _, minus_i, minus_j in block:
                 i, j = -minus_i, -minus_j
                 if quota[x][y] > 0 and start_c.col_of[i] < 0 and start_c.row_of[j] < 0:
                     quota[x][y] -= 1
                     start_c.assign(i, j)
-            members_back[x] = [i for i in members_back[x] if start_c.col_of[i] < 0]
-            members_front[y] = [j for j in members_front[y] if start_c.row_of[j] < 0]
+            members_row[x] = [i for i in members_row[x] if start_c.col_of[i] < 0]
+            members_col[y] = [j for j in members_col[y] if start_c.row_of[j] < 0]
     start_c.fill_free()
 
     # Improve every start with the time left, then keep the best (ties go to the instant matcher's).
@@ -549,26 +542,25 @@ def plan_round(
         left = started + time_budget - time.perf_counter()
         start.improve(candidates, time.perf_counter() + max(left, 0.0) / (len(starts) - index))
     best = max(starts, key=lambda start: start.total())
-
-    return _plan(best, backends, frontends, learners, matrix)
+    return _plan(best, rows_side, cols_side, learners, matrix)
 
 
 def _plan(
     best: _Assignment,
-    backends: Sequence[Learner],
-    frontends: Sequence[Learner],
+    rows_side: Sequence[Learner],
+    cols_side: Sequence[Learner],
     learners: Sequence[Learner],
     matrix: list[list[int]],
 ) -> RoundPlan:
     pairs: list[tuple[Learner, Learner]] = []
     scores: list[int] = []
-    paired: set[int] = set()
-    for i, backend in enumerate(backends):
-        j = best.col_of[i]
-        if j < len(frontends):
-            pairs.append((backend, frontends[j]))
-            scores.append(matrix[i][j])
-            paired.update((backend.user_id, frontends[j].user_id))
+    for i, learner in enumerate(rows_side):
+        partner = cols_side[best.col_of[i]]
+        pairs.append((learner, partner) if learner.role == "backend" else (partner, learner))
+        scores.append(matrix[i][best.col_of[i]])
+    order = sorted(range(len(pairs)), key=lambda index: pairs[index][0].seq)
+    pairs, scores = [pairs[index] for index in order], [scores[index] for index in order]
+    paired = {learner.user_id for pair in pairs for learner in pair}
     leftover = [x for x in sorted(learners, key=lambda x: x.seq) if x.user_id not in paired]
     return RoundPlan(pairs, leftover, sum(scores), scores)
 
