@@ -235,6 +235,39 @@ async def bench_join(rng: random.Random, folder: Path) -> dict[str, Any]:
         await db.close()
 
 
+async def bench_join_queued(rng: random.Random, folder: Path) -> dict[str, Any]:
+    """`store.join` when nobody fits (10,000 waiting in Africa and Europe, joiners from the Americas): they queue."""
+    db = await Database.open(folder / "queued.db")
+    try:
+        stamp = iso(NOW - timedelta(days=1))
+        near = ("Africa/Lagos", "Africa/Nairobi", "Africa/Accra", "Africa/Cairo", "Europe/London", "Europe/Berlin")
+        rows = [
+            (GUILD, 2_000_000 + i, f"w{i}", rng.choice(["backend", "frontend"]), topics_text(_topics(rng)),
+             rng.choice(near), 5, stamp)
+            for i in range(JOIN_WAITING)
+        ]  # fmt: skip
+        await _fill_queue(db, rows)
+        store = PairingStore(db)
+        timings: list[float] = []
+        for joiner in range(1, JOIN_ROUNDS // 2 + 1):
+            role: Role = rng.choice(["backend", "frontend"])
+            zone = rng.choice(("America/Los_Angeles", "America/Denver", "Pacific/Honolulu"))
+            req = JoinRequest(joiner, f"j{joiner}", role, _topics(rng), zone, 5)
+            started = time.perf_counter()
+            outcome = await store.join(GUILD, req, NOW)
+            timings.append((time.perf_counter() - started) * 1000)
+            assert outcome.kind == "queued", outcome.kind
+            await store.leave(GUILD, joiner)
+        timings.sort()
+        return {
+            "join_queued_rounds": len(timings),
+            "join_queued_p50_ms": round(statistics.median(timings), 3),
+            "join_queued_p99_ms": round(timings[int(len(timings) * 0.99) - 1], 3),
+        }
+    finally:
+        await db.close()
+
+
 def run() -> dict[str, Any]:
     """Run every benchmark; returns the figures (and whether each target was met)."""
     rng = random.Random(SEED)
@@ -243,12 +276,13 @@ def run() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         results.update(asyncio.run(bench_round_store(rng, Path(folder))))
         results.update(asyncio.run(bench_join(rng, Path(folder))))
+        results.update(asyncio.run(bench_join_queued(rng, Path(folder))))
     results["round_target_met"] = (
         results["round_plan_seconds"] < ROUND_TARGET_SECONDS
         and results["round_store_seconds"] < ROUND_TARGET_SECONDS
         and results["round_ratio"] >= ROUND_TARGET_RATIO
     )
-    results["join_target_met"] = results["join_p99_ms"] < JOIN_TARGET_MS
+    results["join_target_met"] = max(results["join_p99_ms"], results["join_queued_p99_ms"]) < JOIN_TARGET_MS
     return results
 
 
