@@ -240,6 +240,9 @@ class Pairing(commands.GroupCog, group_name="pair", group_description="Backend √
         log.info("Guild %s: pair %s matched on join", pair.guild_id, pair.id)
         try:
             pair = await self.introduce(pair)
+        except Exception:  # the pairing stands; the loop posts the introduction on its next pass
+            log.exception("Pair %s: introduction failed unexpectedly", pair.id)
+            self._retry_intros.add(pair.id)
         finally:
             self._introducing.discard(pair.id)
         partner = pair.partner_of(interaction.user.id)
@@ -405,11 +408,13 @@ class Pairing(commands.GroupCog, group_name="pair", group_description="Backend √
             len(outcome.pairs),
             len(outcome.leftover),
         )
-        await interaction.followup.send(
-            embed=round_summary(outcome.pairs, outcome.leftover, heading="ü§ù Pairing round"),
-            allowed_mentions=NO_MENTIONS,
-        )
-        await self._introduce_all(outcome)
+        try:
+            await interaction.followup.send(
+                embed=round_summary(outcome.pairs, outcome.leftover, heading="ü§ù Pairing round"),
+                allowed_mentions=NO_MENTIONS,
+            )
+        finally:  # the pairs exist whatever happened to the summary
+            await self._introduce_all(outcome)
 
     @app_commands.command(name="schedule", description="Run a pairing round automatically every week (moderators)")
     @app_commands.describe(
@@ -635,10 +640,13 @@ class Pairing(commands.GroupCog, group_name="pair", group_description="Backend √
             if outcome is not None:
                 self._introducing.update(pair.id for pair in outcome.pairs)
                 log.info("Guild %s: weekly round %s made %d pairs", schedule.guild_id, slot, len(outcome.pairs))
-                await self._announce(
-                    schedule, embed=round_summary(outcome.pairs, outcome.leftover, heading="ü§ù Weekly pairing round")
-                )
-                await self._introduce_all(outcome)
+                try:
+                    await self._announce(
+                        schedule,
+                        embed=round_summary(outcome.pairs, outcome.leftover, heading="ü§ù Weekly pairing round"),
+                    )
+                finally:
+                    await self._introduce_all(outcome)
         upcoming = next_occurrence(now, schedule.weekday, local, zone)
         if upcoming - now <= REMINDER_BEFORE:
             slot = week_slot(upcoming, schedule.weekday, zone)
