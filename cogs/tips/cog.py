@@ -34,7 +34,7 @@ from bot.ui import (
     fit_embed,
     truncate,
 )
-from cogs.tips.planner import WeeklyPlan, owed_occurrence, seconds_until_next_check, too_late, upcoming
+from cogs.tips.planner import MAX_SLEEP, WeeklyPlan, owed_occurrence, seconds_until_next_check, too_late, upcoming
 from cogs.tips.rotation import TipEntry
 from cogs.tips.schedule import WEEKDAY_NAMES, next_occurrence, parse_time
 from cogs.tips.store import (
@@ -56,7 +56,6 @@ log = logging.getLogger(__name__)
 
 TIP_COLOUR: Final = discord.Colour.gold()
 NOW_COOLDOWN: Final = (1, 60.0)  # /tip now: once a minute per member
-SUGGEST_COOLDOWN: Final = (1, 30.0)  # opening the modal; the daily limit is enforced by the store
 # A post still "sending" this long after its claim was interrupted (the bot stopped mid-send).
 STALE_SENDING_SECONDS: Final = 300
 NEEDED_PERMISSIONS: Final = ("view_channel", "send_messages", "embed_links")
@@ -151,6 +150,10 @@ class Tips(commands.GroupCog, group_name="tip", group_description="Weekly backen
         self.store = TipStore(bot.db, [entry_from_tip(tip) for tip in self.content.tips])
         self._wake = asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
+        # Passes of the weekly loop begun and completed: lets tests (and a debugger) know when the loop has looked.
+        self.passes_started = 0
+        self.passes_done = 0
+        self._pass_done = asyncio.Condition()
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -179,12 +182,24 @@ class Tips(commands.GroupCog, group_name="tip", group_description="Weekly backen
         while not self.bot.is_closed():
             # Cleared before reading the schedules: a change made while this pass runs wakes the next wait at once.
             self._wake.clear()
+            self.passes_started += 1
             try:
                 wait = await self.run_due_posts()
             except Exception:
                 log.exception("Weekly tips pass failed; trying again shortly")
-                wait = 60.0
+                wait = MAX_SLEEP.total_seconds()
+            async with self._pass_done:
+                self.passes_done += 1
+                self._pass_done.notify_all()
             await self._sleep(wait)
+
+    async def fresh_pass(self) -> None:
+        """Wake the loop and return once a pass that began after this call has finished (for tests: time moved,
+        has the loop looked yet?)."""
+        async with self._pass_done:
+            target = self.passes_started + 1
+            self.schedules_changed()
+            await self._pass_done.wait_for(lambda: self.passes_done >= target)
 
     async def _sleep(self, seconds: float) -> None:
         sleeper = asyncio.create_task(self.bot.clock.sleep(seconds))
@@ -436,8 +451,9 @@ class Tips(commands.GroupCog, group_name="tip", group_description="Weekly backen
                     problems.append(f"Right now: {error}")
         return problems
 
+    # No in-memory cooldown here: a member whose text was refused must be able to try again at once. The write
+    # itself is limited to SUGGESTIONS_PER_DAY a day, counted in the database (so a restart does not reset it).
     @app_commands.command(name="suggest", description="Suggest a tip; moderators review it")
-    @app_commands.checks.cooldown(*SUGGEST_COOLDOWN, key=member_key)
     async def suggest(self, interaction: discord.Interaction[Any]) -> None:
         """Open the suggestion modal (unless the member reached the daily limit)."""
         assert interaction.guild_id is not None
