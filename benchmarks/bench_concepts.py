@@ -2,7 +2,9 @@
 
 Run with `python -m benchmarks.bench_concepts` (or `python benchmarks/bench_concepts.py`). Not a test: timings depend
 on the machine. Targets: autocomplete and show lookup p99 < 5 ms with the curated set and with 1,000 extra community
-concepts; search p99 < 10 ms with 10,000 concepts. `run()` returns the figures for a shared benchmark entry point.
+concepts; search p99 < 10 ms with 10,000 concepts. Each figure is the best of 3 passes over the same inputs (other
+processes can only add time); the worst pass's p99 is kept in the results too. `run()` returns the figures for a shared
+benchmark entry point.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ SEARCH_TARGET_MS = 10.0
 ROUNDS = 1000
 SEARCH_ROUNDS = 500
 SEED = 20260105
+REPEATS = 3
 
 TOPICS = (
     "async", "cache", "queue", "worker", "broker", "index", "query", "migration", "schema", "token", "auth",
@@ -126,12 +129,18 @@ def _percentiles(samples_ns: list[int]) -> dict[str, float]:
 async def _time(call: Callable[[str], Awaitable[Any]], inputs: list[str]) -> dict[str, float]:
     for text in inputs[:20]:  # warm caches
         await call(text)
-    samples = []
-    for text in inputs:
-        started = time.perf_counter_ns()
-        await call(text)
-        samples.append(time.perf_counter_ns() - started)
-    return _percentiles(samples)
+    passes = []
+    for _ in range(REPEATS):
+        samples = []
+        for text in inputs:
+            started = time.perf_counter_ns()
+            await call(text)
+            samples.append(time.perf_counter_ns() - started)
+        passes.append(_percentiles(samples))
+    # Best of REPEATS passes (as timeit does): other processes on the machine only ever add time.
+    best = min(passes, key=lambda figures: figures["p99_ms"])
+    best["worst_pass_p99_ms"] = max(figures["p99_ms"] for figures in passes)
+    return best
 
 
 async def _measure_lookups(store: ConceptStore, rng: random.Random) -> dict[str, dict[str, float]]:
@@ -223,13 +232,13 @@ def main() -> None:
         (f"search, {search['concepts']:,} concepts", search["mixed"], SEARCH_TARGET_MS),
         ("search, 5 most common words", search["broad"], None),
     ]
-    print(f"{'measurement':<36} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'target':>8}  ok")
+    print(f"{'measurement':<36} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'target':>8}  ok  {'worst pass p99':>14}")
     for label, figures, target in rows:
         ok = "-" if target is None else "yes" if figures["p99_ms"] < target else "NO"
         shown_target = "-" if target is None else "<" + format(target, "g")
         print(
             f"{label:<36} {figures['p50_ms']:>8.3f} {figures['p99_ms']:>8.3f} {figures['max_ms']:>8.3f}"
-            f" {shown_target:>8}  {ok}"
+            f" {shown_target:>8}  {ok:<3} {figures['worst_pass_p99_ms']:>14.3f}"
         )
     print(f"(most common words: {', '.join(search['broad_words'])}; informational, no target)")
 
