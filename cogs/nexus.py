@@ -1,7 +1,8 @@
-"""`/nexus`: operations commands (ping, config)."""
+"""`/nexus`: operations commands (ping, stats, config, export)."""
 
 from __future__ import annotations
 
+import io
 import logging
 import time
 from typing import TYPE_CHECKING, Any
@@ -10,9 +11,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import portability
 from bot.checks import moderator_only
 from bot.guild_settings import GuildSettings
+from bot.portability import GuildDataStore
 from bot.ui import NO_MENTIONS
+from cogs import FEATURE_COGS
 
 if TYPE_CHECKING:
     from bot.app import NexusBot
@@ -39,6 +43,30 @@ def settings_embed(settings: GuildSettings, title: str) -> discord.Embed:
     return embed
 
 
+def stats_embed(counts: dict[str, int]) -> discord.Embed:
+    """The guild's figures as an embed; a feature that is not loaded shows as 0."""
+    embed = discord.Embed(title="Nexus in figures", colour=discord.Colour.blurple())
+    embed.add_field(name="Concepts", value=f"{counts.get('concepts', 0):,}")
+    embed.add_field(
+        name="Challenges",
+        value=f"{counts.get('challenges_open', 0):,} open · {counts.get('challenges_solved', 0):,} solved",
+    )
+    embed.add_field(name="Solutions", value=f"{counts.get('solutions', 0):,}")
+    embed.add_field(
+        name="Pairing",
+        value=f"{counts.get('learners_waiting', 0):,} waiting · {counts.get('learners_paired', 0):,} paired now",
+    )
+    embed.add_field(
+        name="Pairs",
+        value=f"{counts.get('pairs_total', 0):,} in total · {counts.get('met_yes', 0):,} said they met",
+    )
+    embed.add_field(
+        name="Tips",
+        value=f"{counts.get('tips_posted', 0):,} posted · {counts.get('tips_pending', 0):,} suggestions to review",
+    )
+    return embed
+
+
 @app_commands.guild_only()
 class Nexus(commands.GroupCog, group_name="nexus", group_description="Nexus bot operations"):
     """Ping, settings, statistics and export."""
@@ -57,6 +85,52 @@ class Nexus(commands.GroupCog, group_name="nexus", group_description="Nexus bot 
         gateway = f"{gateway_ms:.0f} ms" if gateway_ms == gateway_ms else "not measured yet"
         await interaction.response.send_message(
             f"Pong! Gateway {gateway} · database {database_ms:.2f} ms", ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    def stores(self) -> dict[str, GuildDataStore]:
+        """The loaded features' stores, by feature name."""
+        found: dict[str, GuildDataStore] = {}
+        for feature, cog_name in FEATURE_COGS.items():
+            store = getattr(self.bot.get_cog(cog_name), "store", None)
+            if store is not None:
+                found[feature] = store
+        return found
+
+    @app_commands.command(name="stats", description="Concepts, challenges, solutions, pairing and tips in figures")
+    async def stats(self, interaction: discord.Interaction[Any]) -> None:
+        """Answer with this guild's figures."""
+        assert interaction.guild_id is not None
+        counts: dict[str, int] = {}
+        for store in self.stores().values():
+            counts.update(await store.counts(interaction.guild_id))
+        await interaction.response.send_message(embed=stats_embed(counts), allowed_mentions=NO_MENTIONS)
+
+    @app_commands.command(name="export", description="This server's Nexus data as a JSON file (moderators)")
+    @app_commands.default_permissions(manage_guild=True)
+    @moderator_only()
+    async def export(self, interaction: discord.Interaction[Any]) -> None:
+        """Send this guild's data as a JSON attachment, visible to the moderator only."""
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        document = await portability.export_guild(
+            self.bot.db, self.stores(), interaction.guild_id, self.bot.clock.now()
+        )
+        payload = portability.dumps(document).encode("utf-8")
+        if len(payload) > interaction.filesize_limit:
+            await interaction.followup.send(
+                f"The export is {len(payload) / 1e6:.1f} MB, over Discord's {interaction.filesize_limit / 1e6:.0f} MB "
+                "attachment limit. The operator can write it with `nexus-bot export --guild "
+                f"{interaction.guild_id} PATH`.",
+                ephemeral=True,
+            )
+            return
+        stamp = self.bot.clock.now().strftime("%Y%m%d-%H%M")
+        file = discord.File(io.BytesIO(payload), filename=f"nexus-export-{interaction.guild_id}-{stamp}.json")
+        log.info("Guild %s exported by %s (%d bytes)", interaction.guild_id, interaction.user.id, len(payload))
+        await interaction.followup.send(
+            f"This server's Nexus data ({len(payload):,} bytes, format version {portability.FORMAT_VERSION}).",
+            file=file,
+            ephemeral=True,
         )
 
     @app_commands.command(name="config", description="Show or change this server's Nexus settings (moderators)")
