@@ -61,6 +61,16 @@ def _folded() -> dict[str, str]:
     return {name.casefold(): name for name in zone_names()}
 
 
+@functools.cache
+def _cities() -> dict[str, str]:
+    """City part ("lagos", "new_york") → zone, for the cities that name exactly one canonical zone."""
+    owners: dict[str, set[str]] = {}
+    for name in zone_names():
+        if "/" in name and not name.startswith("Etc/"):
+            owners.setdefault(name.rsplit("/", 1)[-1].casefold(), set()).add(name)
+    return {city: next(iter(zones)) for city, zones in owners.items() if len(zones) == 1}
+
+
 def _key(name: str) -> str:
     """What fuzzy matching compares: case-folded, with separators as spaces ("america/new_york" ~ "new york")."""
     return utils.default_process(name.replace("/", " ").replace("_", " "))
@@ -83,9 +93,11 @@ def suggest_zones(text: str, limit: int = SUGGESTION_LIMIT) -> list[str]:
 
 
 def resolve_zone(text: str | None) -> ZoneInfo:
-    """The zone named `text` (case-insensitive; empty means UTC); raise UnknownZoneError with suggestions."""
+    """The zone named `text` (case-insensitive, or by its city alone when that is unambiguous; empty means UTC);
+    raise UnknownZoneError with suggestions."""
     name = (text or "").strip() or DEFAULT_ZONE
-    canonical = _folded().get(name.casefold())
+    # The full name, or a city alone when it names one zone ("Lagos", "new york").
+    canonical = _folded().get(name.casefold()) or _cities().get("_".join(name.split()).casefold())
     if canonical is None:
         raise UnknownZoneError(name, suggest_zones(name))
     try:

@@ -144,6 +144,13 @@ async def test_a_scheduled_tip_is_posted_exactly_once_even_across_a_restart(
     assert len(posts) == 1
     assert_is_tip_post(posts[0], 0)
     assert posts[0].embeds[0]["author"]["name"] == "💡 Tip of the week"
+    # "Learn more" opens the tip's concept (answered by the concepts feature) for whoever presses it.
+    concept = load_default_content().get_concept(curated()[0].concept or "")
+    assert concept is not None
+    learner = standin.add_member("learner")
+    opened = await standin.click(learner, posts[0], label=f"Learn more: {concept.name}")
+    assert opened.ephemeral and opened.message is not None
+    assert opened.message.embeds[0]["title"].startswith(concept.name)
 
     await harness.advance(timedelta(hours=3))
     assert len(tip_messages(standin, tips)) == 1
@@ -449,3 +456,26 @@ async def test_tip_now_posts_the_rotation_here_with_a_cooldown(standin: StandIn,
 
     status = await standin.slash(carol, "tip status")
     assert status.message is not None and expected.title in status.message.text
+
+
+async def test_a_crash_between_claim_and_send_is_never_sent_twice_and_status_says_so(
+    standin: StandIn, harness: Harness, mod: Member
+) -> None:
+    tips = standin.add_channel("tips")
+    await harness.start(FakeClock(MONDAY_0600))
+    await schedule(standin, mod, tips)
+    # What a process killed mid-send leaves behind: the week claimed, the message maybe out, never marked.
+    store = harness.cog.store
+    claim = await store.claim_scheduled(standin.guild.id, "2026-W02", LAGOS_0900, tips.id, LAGOS_0900)
+    assert claim is not None
+    await harness.stop()
+
+    await harness.start(FakeClock(LAGOS_0900 + timedelta(minutes=30)))
+    assert tip_messages(standin, tips) == []  # at most once: the week is not retried
+    status = await standin.slash(mod, "tip status")
+    assert status.message is not None and "may not have been posted" in status.message.text
+    # That tip counts as shown: next week brings the second one.
+    await harness.advance(LAGOS_0900 + timedelta(days=7) - harness.clock.now())
+    posts = tip_messages(standin, tips)
+    assert len(posts) == 1
+    assert_is_tip_post(posts[0], 1)
