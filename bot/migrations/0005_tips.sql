@@ -50,4 +50,7 @@ CREATE TABLE tip_posts (
     finished_at TEXT,
     UNIQUE (guild_id, slot)  -- NULL slots (/tip now) never collide
 );
-CREATE INDEX tip_posts_rotation ON tip_posts (guild_id, tip_key, id);
+-- The rotation's "when did each tip last go out" (covering: guild, tip, status, id).
+CREATE INDEX tip_posts_rotation ON tip_posts (guild_id, tip_key, status, id);
+-- The weekly loop asks once per pass which guilds already have this week's record.
+CREATE INDEX tip_posts_slot ON tip_posts (slot, guild_id);

@@ -215,10 +215,11 @@ class Tips(commands.GroupCog, group_name="tip", group_description="Weekly backen
         """Post (or skip) every owed week of every guild; returns how long the loop may sleep."""
         plans = await self.store.all_schedules()
         now = self.bot.clock.now()
-        for plan in plans:
-            occurrence = owed_occurrence(plan, now)
-            if occurrence is None or await self.store.has_slot(plan.guild_id, plan.slot(occurrence)):
-                continue
+        owed = [(plan, when) for plan in plans if (when := owed_occurrence(plan, now)) is not None]
+        recorded = await self.store.recorded_slots(plan.slot(when) for plan, when in owed)
+        for plan, occurrence in owed:
+            if (plan.guild_id, plan.slot(occurrence)) in recorded:
+                continue  # the usual case: this week's tip went out already (the claim re-checks atomically)
             try:
                 await self.post_week(plan, occurrence, now)
             except Exception:  # one guild's trouble never stops the others

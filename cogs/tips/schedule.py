@@ -74,11 +74,12 @@ def _occurrences_around(instant: datetime, weekday: int, at: time, zone: ZoneInf
     _check_weekday(weekday)
     _check_aware(instant)
     today = instant.astimezone(zone).date()
+    first = today - timedelta(days=_SEARCH_DAYS)
+    first += timedelta(days=(weekday - first.weekday()) % 7)
     found = []
-    for offset in range(-_SEARCH_DAYS, _SEARCH_DAYS + 1):
-        day = today + timedelta(days=offset)
-        if day.weekday() == weekday:
-            found.append((day, local_instant(day, at, zone)))
+    while first <= today + timedelta(days=_SEARCH_DAYS):
+        found.append((first, local_instant(first, at, zone)))
+        first += timedelta(days=7)
     return found
 
 

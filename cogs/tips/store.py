@@ -266,11 +266,14 @@ class TipStore:
     # The rotation.
 
     async def _approved(self, source: Source, guild_id: int) -> list[TipEntry]:
-        query = f"""
-            SELECT {SUGGESTION_COLUMNS} FROM tip_suggestions
+        query = """
+            SELECT number, author_id, title, body, category, concept, link FROM tip_suggestions
             WHERE guild_id = ? AND status = 'approved' ORDER BY reviewed_at, number
-        """  # noqa: S608 (constant columns)
-        return [_suggestion(row).entry() for row in await _fetchall(source, query, (guild_id,))]
+        """
+        return [
+            TipEntry(community_key(row[0]), row[2], row[3], row[4], row[5], row[6], row[1])
+            for row in await _fetchall(source, query, (guild_id,))
+        ]
 
     async def pool(self, guild_id: int) -> list[TipEntry]:
         """Every tip of the guild's rotation: curated ones, then approved suggestions in approval order."""
@@ -385,6 +388,14 @@ class TipStore:
             "UPDATE tip_posts SET status = 'failed', error = ?, finished_at = ? WHERE id = ?",
             (reason, now.isoformat(), post_id),
         )
+
+    async def recorded_slots(self, slots: Iterable[str]) -> set[tuple[int, str]]:
+        """Which guilds have a record for which of `slots`: (guild_id, slot) pairs. One query for the whole loop."""
+        wanted = sorted(set(slots))
+        if not wanted:
+            return set()
+        query = f"SELECT guild_id, slot FROM tip_posts WHERE slot IN ({', '.join('?' * len(wanted))})"  # noqa: S608
+        return {(row[0], row[1]) for row in await self.db.fetchall(query, wanted)}
 
     async def has_slot(self, guild_id: int, slot: str) -> bool:
         """Whether the week's scheduled post has a record (sent, sending, failed or skipped)."""

@@ -74,6 +74,12 @@ async def test_a_week_is_claimed_once(store: TipStore) -> None:
     assert nxt is not None and nxt.tip.key == "curated:b"
     assert await store.has_slot(GUILD, "2026-W02") and not await store.has_slot(GUILD, "2026-W04")
     assert await store.slots(GUILD, ["2026-W02", "2026-W04"]) == {"2026-W02"}
+    assert await store.recorded_slots(["2026-W02", "2026-W03", "2026-W02"]) == {
+        (GUILD, "2026-W02"),
+        (OTHER_GUILD, "2026-W02"),
+        (GUILD, "2026-W03"),
+    }
+    assert await store.recorded_slots([]) == set()
 
 
 async def test_concurrent_claims_of_one_week_give_one_post(db: Database, tmp_path: Path) -> None:
