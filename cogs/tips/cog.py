@@ -325,8 +325,8 @@ class Tips(commands.GroupCog, group_name="tip", group_description="Weekly backen
         interaction: discord.Interaction[Any],
         channel: discord.TextChannel,
         weekday: int,
-        at: str,
-        timezone: str = DEFAULT_ZONE,
+        at: app_commands.Range[str, 1, 20],
+        timezone: app_commands.Range[str, 1, 64] = DEFAULT_ZONE,
     ) -> None:
         """Set (or replace) the guild's weekly tip and answer with the next post time."""
         assert interaction.guild is not None
