@@ -40,7 +40,6 @@ from cogs.tips.schedule import WEEKDAY_NAMES, next_occurrence, parse_time
 from cogs.tips.store import (
     SUGGESTIONS_PER_DAY,
     AlreadyReviewedError,
-    PostRecord,
     Suggestion,
     SuggestionLimitError,
     TipStore,
@@ -226,17 +225,17 @@ class Tips(commands.GroupCog, group_name="tip", group_description="Weekly backen
                 log.exception("Weekly tip for guild %s failed unexpectedly", plan.guild_id)
         return seconds_until_next_check(plans, self.bot.clock.now())
 
-    async def post_week(self, plan: WeeklyPlan, occurrence: datetime, now: datetime) -> PostRecord | None:
+    async def post_week(self, plan: WeeklyPlan, occurrence: datetime, now: datetime) -> None:
         """Post the week's tip once (catching up if less than CATCH_UP_LIMIT late), or record the week as skipped."""
         slot = plan.slot(occurrence)
         if too_late(occurrence, now):
             reason = f"I was offline when it was due ({timestamp(occurrence)}) and came back more than 6 hours late"
             if await self.store.record_skipped(plan.guild_id, slot, occurrence, plan.channel_id, reason, now):
                 log.info("Skipped the weekly tip of guild %s for %s: %s late", plan.guild_id, slot, now - occurrence)
-            return None
+            return
         claim = await self.store.claim_scheduled(plan.guild_id, slot, occurrence, plan.channel_id, now)
         if claim is None:
-            return None
+            return
         try:
             channel = self._postable_channel(plan)
             message = await channel.send(
@@ -252,13 +251,16 @@ class Tips(commands.GroupCog, group_name="tip", group_description="Weekly backen
             reason = f"The channel <#{plan.channel_id}> no longer exists. Choose another with `/tip schedule`."
         except discord.HTTPException as error:
             reason = f"Discord failed to take the post (HTTP {error.status}). It goes out again next week."
+        except Exception:
+            log.exception("Unexpected error posting the weekly tip of guild %s (%s)", plan.guild_id, slot)
+            reason = "Something went wrong on my side (the log has the details). It goes out again next week."
         else:
             await self.store.mark_sent(claim.post_id, message.id, self.bot.clock.now())
             log.info("Posted weekly tip %s in guild %s (%s)", claim.tip.key, plan.guild_id, slot)
-            return None
+            return
         log.warning("Weekly tip for guild %s (%s) not posted: %s", plan.guild_id, slot, reason)
         await self.store.mark_failed(claim.post_id, reason, self.bot.clock.now())
-        return None
+        return
 
     def _postable_channel(self, plan: WeeklyPlan) -> discord.TextChannel | discord.Thread:
         guild = self.bot.get_guild(plan.guild_id)
