@@ -260,7 +260,6 @@ class Tips(commands.GroupCog, group_name="tip", group_description="Weekly backen
             return
         log.warning("Weekly tip for guild %s (%s) not posted: %s", plan.guild_id, slot, reason)
         await self.store.mark_failed(claim.post_id, reason, self.bot.clock.now())
-        return
 
     def _postable_channel(self, plan: WeeklyPlan) -> discord.TextChannel | discord.Thread:
         guild = self.bot.get_guild(plan.guild_id)
