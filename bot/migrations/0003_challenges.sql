@@ -25,6 +25,8 @@ CREATE UNIQUE INDEX challenges_curated ON challenges (guild_id, curated_slug) WH
 CREATE INDEX challenges_status ON challenges (guild_id, status, number) WHERE deleted_at IS NULL;
 CREATE INDEX challenges_author ON challenges (guild_id, author_id, number) WHERE deleted_at IS NULL;
 CREATE INDEX challenges_channel ON challenges (guild_id, channel_id, number) WHERE deleted_at IS NULL;
+-- Deleted challenges are few: counts and the leaderboard subtract them rather than filter every row.
+CREATE INDEX challenges_deleted ON challenges (guild_id) WHERE deleted_at IS NOT NULL;
 
 -- One row per tag, for the tag filters of /challenge list and /challenge search.
 CREATE TABLE challenge_tags (
@@ -55,18 +57,21 @@ CREATE TABLE challenge_solutions (
 );
 CREATE INDEX challenge_solutions_challenge ON challenge_solutions (challenge_id);
 CREATE INDEX challenge_solutions_author ON challenge_solutions (guild_id, author_id);
+CREATE INDEX challenge_solutions_accepted ON challenge_solutions (guild_id, author_id) WHERE accepted = 1;
 -- At most one accepted solution per challenge, whatever the code does.
 CREATE UNIQUE INDEX challenge_solutions_one_accepted ON challenge_solutions (challenge_id) WHERE accepted = 1;
 
--- One "Helpful" per member per solution.
+-- One "Helpful" per member per solution. solution_author_id copies the solution's credited author (who never
+-- changes), so the leaderboard counts votes per author from one index instead of joining every vote.
 CREATE TABLE challenge_helpful (
-    solution_id INTEGER NOT NULL REFERENCES challenge_solutions (id) ON DELETE CASCADE,
-    voter_id    INTEGER NOT NULL,
-    guild_id    INTEGER NOT NULL,
-    created_at  TEXT NOT NULL,
+    solution_id        INTEGER NOT NULL REFERENCES challenge_solutions (id) ON DELETE CASCADE,
+    voter_id           INTEGER NOT NULL,
+    guild_id           INTEGER NOT NULL,
+    solution_author_id INTEGER,
+    created_at         TEXT NOT NULL,
     PRIMARY KEY (solution_id, voter_id)
 ) WITHOUT ROWID;
-CREATE INDEX challenge_helpful_guild ON challenge_helpful (guild_id, solution_id);
+CREATE INDEX challenge_helpful_author ON challenge_helpful (guild_id, solution_author_id);
 
 -- Full-text search over live challenges: rowid = challenges.id. It keeps its own copy of the text because the
 -- `solutions` column concatenates every solution of the challenge, which no single table holds. The triggers keep it

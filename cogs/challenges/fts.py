@@ -72,3 +72,15 @@ def build_match_query(
                 raise ValueError(f"not a column name: {column!r}")
         expression = "{" + " ".join(columns) + "} : (" + expression + ")"
     return expression
+
+
+def with_tag(match: str, tag: str) -> str:
+    """`match` restricted to challenges whose tags column holds `tag` as a phrase (its words in order).
+
+    This only narrows what the index walks; the caller still checks the exact tag, since "ci-cd" as a phrase also
+    matches tags "ci" followed by "cd", and stemming makes "migration" match "migrations".
+    """
+    words = _WORD.findall(tag.casefold())
+    if not words:
+        return match
+    return f"({match}) AND tags : {quote(' '.join(words))}"

@@ -76,11 +76,13 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """One page of search hits; `mode` says whether every word had to match ("all") or any ("any")."""
+    """One page of search hits; `mode` says whether every word had to match ("all") or any ("any"); `capped` that
+    so many challenges matched that only the newest ones were ranked."""
 
     hits: list[SearchHit]
     total: int
     mode: Literal["all", "any"]
+    capped: bool = False
 
 
 @dataclass(frozen=True)

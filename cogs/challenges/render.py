@@ -212,6 +212,10 @@ def search_embed(result: SearchResult, query: str, page: int, page_count: int, t
         rows.append(row)
     embed = discord.Embed(title=heading, description="\n\n".join(rows), colour=discord.Colour.blurple())
     footer = f"{result.total} match{'es' if result.total != 1 else ''}, best first · page {page + 1} of {page_count}"
+    if result.capped:
+        footer = (
+            f"Best of the {result.total:,} newest matches, page {page + 1} of {page_count}. Add words to narrow it."
+        )
     if result.mode == "any":
         footer = "No challenge has every word; these have some of them. " + footer
     embed.set_footer(text=footer)

@@ -13,13 +13,13 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import aiosqlite
 
 from bot.database import Database
 from bot.errors import ConflictError, NotAllowedError, NotFoundError
-from cogs.challenges.fts import build_match_query
+from cogs.challenges.fts import build_match_query, with_tag
 from cogs.challenges.models import (
     AcceptResult,
     Challenge,
@@ -40,6 +40,13 @@ log = logging.getLogger(__name__)
 AUTOCOMPLETE_LIMIT = 25
 _DIGITS = re.compile(r"[0-9]{1,9}")
 SIMILAR_LIMIT = 3
+RANK_WINDOW = 500  # at most this many matches are ranked: the newest (see ChallengeStore._ranked)
+AUTOCOMPLETE_WINDOW = 200
+PREFIX_MIN_LENGTH = 3
+# "Similar earlier challenges": the title's words and the description's opening, among the newest matches.
+SIMILAR_TERMS = 8
+SIMILAR_DESCRIPTION_CHARS = 100
+SIMILAR_WINDOW = 300
 # Title matters most, then tags, then the description, then the solutions' text.
 BM25_WEIGHTS = (10.0, 3.0, 6.0, 2.0)
 
@@ -427,8 +434,11 @@ class ChallengeStore:
                 raise NotAllowedError("You can't mark your own solution helpful; others will, if it helped them.")
             try:
                 await connection.execute(
-                    "INSERT INTO challenge_helpful (solution_id, voter_id, guild_id, created_at) VALUES (?, ?, ?, ?)",
-                    (solution.id, voter_id, guild_id, now.isoformat()),
+                    """
+                    INSERT INTO challenge_helpful (solution_id, voter_id, guild_id, solution_author_id, created_at)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                    (solution.id, voter_id, guild_id, solution.author_id, now.isoformat()),
                 )
             except sqlite3.IntegrityError:
                 raise ConflictError(
@@ -493,27 +503,62 @@ class ChallengeStore:
             raise deleted(row["challenge_number"])
         return _solution(row)
 
+    async def _ranked(
+        self,
+        match: str,
+        guild_id: int,
+        conditions: str,
+        params: Sequence[Any],
+        limit: int,
+        offset: int,
+        *,
+        window: int | None = None,
+    ) -> tuple[list[Challenge], int, bool]:
+        """One page of live challenges of a guild matching `match`, best bm25 first: (page, total, capped).
+
+        Scoring costs microseconds per matching row, and a common word matches most of the table. So one pass
+        takes the newest `window` matches (the index hands them over newest first and the pass stops there),
+        scored on the way; they are sorted here, and only the page's challenges are read in full. `capped` says
+        more matched than were ranked. The FTS table drives the join (CROSS JOIN keeps SQLite from scanning the
+        guild's challenges instead). `conditions` are fixed SQL fragments on `c` (challenges), `params` their values.
+        """
+        size = RANK_WINDOW if window is None else window
+        scored = await self.db.fetchall(
+            f"""
+            SELECT c.id, c.number, {_BM25} AS score
+            FROM challenge_search CROSS JOIN challenges c ON c.id = challenge_search.rowid
+            WHERE challenge_search MATCH ? AND c.guild_id = ? AND c.deleted_at IS NULL {conditions}
+            ORDER BY challenge_search.rowid DESC LIMIT ?
+            """,  # noqa: S608 - fixed fragments
+            [match, guild_id, *params, size + 1],
+        )
+        capped = len(scored) > size
+        ranked = sorted(scored[:size], key=lambda row: (row["score"], -row["number"]))
+        page = [row["id"] for row in ranked[offset : offset + limit]]
+        if not page:
+            return [], len(ranked), capped
+        placeholders = ", ".join("?" * len(page))
+        rows = await self.db.fetchall(
+            f"SELECT {_CHALLENGE_COLUMNS} FROM challenges c WHERE c.id IN ({placeholders})",  # noqa: S608
+            page,
+        )
+        by_id = {row["id"]: _challenge(row) for row in rows}
+        return [by_id[challenge_id] for challenge_id in page if challenge_id in by_id], len(ranked), capped
+
     async def similar(self, guild_id: int, challenge: Challenge, limit: int = SIMILAR_LIMIT) -> list[Challenge]:
-        """Earlier live challenges most like this one (any word of its title, ranked over titles and descriptions)."""
+        """Earlier live challenges most like this one (any word of its title or description's start, ranked)."""
         match = build_match_query(
-            f"{challenge.title} {challenge.description[:300]}", mode="any", columns=("title", "description")
+            f"{challenge.title} {challenge.description[:SIMILAR_DESCRIPTION_CHARS]}",
+            mode="any",
+            columns=("title", "description"),
+            limit=SIMILAR_TERMS,
         )
         if match is None:
             return []
-        rows = await self.db.fetchall(
-            f"""
-            WITH hits AS MATERIALIZED (
-                SELECT c.id, c.number, {_BM25} AS score
-                FROM challenge_search JOIN challenges c ON c.id = challenge_search.rowid
-                WHERE challenge_search MATCH ? AND c.guild_id = ? AND c.deleted_at IS NULL AND c.number < ?
-                ORDER BY score, c.number DESC
-                LIMIT ?
-            )
-            SELECT {_CHALLENGE_COLUMNS} FROM hits JOIN challenges c ON c.id = hits.id ORDER BY hits.score, c.number DESC
-            """,  # noqa: S608 - fixed fragments
-            (match, guild_id, challenge.number, limit),
+        found, _, _ = await self._ranked(
+            match, guild_id, "AND c.number < ?", [challenge.number], limit, 0, window=SIMILAR_WINDOW
         )
-        return [_challenge(row) for row in rows]
+        return found
 
     async def search(
         self, guild_id: int, query: str, tag: str | None = None, *, limit: int = 10, offset: int = 0
@@ -525,50 +570,22 @@ class ChallengeStore:
         return result
 
     async def _search(
-        self, guild_id: int, query: str, tag: str | None, mode: str, limit: int, offset: int
+        self, guild_id: int, query: str, tag: str | None, mode: Literal["all", "any"], limit: int, offset: int
     ) -> SearchResult:
-        match = build_match_query(query, mode="any" if mode == "any" else "all")
+        match = build_match_query(query, mode=mode)
         if match is None:
-            return SearchResult([], 0, "all")
-        tag_filter = (
+            return SearchResult([], 0, mode)
+        if tag:
+            match = with_tag(match, tag)  # the index narrows to the tag; the EXISTS below makes it exact
+        conditions = (
             "AND EXISTS (SELECT 1 FROM challenge_tags t WHERE t.guild_id = c.guild_id AND t.tag = ? "
             "AND t.challenge_id = c.id)"
             if tag
             else ""
         )
-        params: list[Any] = [match, guild_id, *([tag] if tag else []), limit, offset]
-        rows = await self.db.fetchall(
-            f"""
-            WITH hits AS MATERIALIZED (
-                SELECT c.id, c.number, {_BM25} AS score
-                FROM challenge_search JOIN challenges c ON c.id = challenge_search.rowid
-                WHERE challenge_search MATCH ? AND c.guild_id = ? AND c.deleted_at IS NULL {tag_filter}
-            ), page AS (
-                SELECT id, score, (SELECT COUNT(*) FROM hits) AS total FROM hits
-                ORDER BY score, number DESC LIMIT ? OFFSET ?
-            )
-            SELECT {_CHALLENGE_COLUMNS}, page.total FROM page JOIN challenges c ON c.id = page.id
-            ORDER BY page.score, c.number DESC
-            """,  # noqa: S608 - fixed fragments
-            params,
-        )
-        total = rows[0]["total"] if rows else 0
-        if not rows and offset > 0:
-            total = int(
-                await self.db.fetchval(
-                    f"""
-                    SELECT COUNT(*) FROM challenge_search JOIN challenges c ON c.id = challenge_search.rowid
-                    WHERE challenge_search MATCH ? AND c.guild_id = ? AND c.deleted_at IS NULL {tag_filter}
-                    """,  # noqa: S608 - fixed fragments
-                    params[:-2],
-                    0,
-                )
-            )
-        hits = []
-        for row in rows:
-            challenge = _challenge(row)
-            hits.append(SearchHit(challenge, excerpt(challenge.description, query)))
-        return SearchResult(hits, total, "any" if mode == "any" else "all")
+        found, total, capped = await self._ranked(match, guild_id, conditions, [tag] if tag else [], limit, offset)
+        hits = [SearchHit(challenge, excerpt(challenge.description, query)) for challenge in found]
+        return SearchResult(hits, total, mode, capped)
 
     async def list_challenges(
         self,
@@ -623,29 +640,51 @@ class ChallengeStore:
             return [(row[0], row[1]) for row in rows]
         found: list[tuple[int, str]] = []
         if _DIGITS.fullmatch(text):
+            found = await self._numbers_starting_with(guild_id, text, status, limit)
+        # A short prefix stands for hundreds of words, each a list to merge: prefixes start at three letters.
+        words = text.split()
+        prefix = len(words[-1]) >= PREFIX_MIN_LENGTH if words else False
+        match = build_match_query(text, prefix_last=prefix, columns=("title", "tags"))
+        if match is not None and len(found) < limit:
+            ranked, _, _ = await self._ranked(match, guild_id, status, [], limit, 0, window=AUTOCOMPLETE_WINDOW)
+            seen = {number for number, _ in found}
+            found += [(item.number, item.title) for item in ranked if item.number not in seen]
+        return found[:limit]
+
+    async def _numbers_starting_with(
+        self, guild_id: int, digits: str, status: str, limit: int
+    ) -> list[tuple[int, str]]:
+        """Challenges whose number is `digits` or starts with them, that number first, then newest first.
+
+        Numbers starting with "12" are 12, 120-129, 1200-1299…: one index range per length, longest first.
+        """
+        exact = await self.db.fetchall(
+            f"""
+            SELECT c.number, c.title FROM challenges c
+            WHERE c.guild_id = ? AND c.number = ? AND c.deleted_at IS NULL {status}
+            """,  # noqa: S608 - fixed fragments
+            (guild_id, int(digits)),
+        )
+        found = [(row[0], row[1]) for row in exact]
+        if digits.startswith("0"):
+            return found  # no number starts with 0
+        highest = int(
+            await self.db.fetchval("SELECT MAX(number) FROM challenges WHERE guild_id = ?", (guild_id,), 0) or 0
+        )
+        scale = 10 ** (len(str(highest)) - len(digits)) if highest else 0
+        while scale >= 10 and len(found) < limit:
+            low = int(digits) * scale
             rows = await self.db.fetchall(
                 f"""
                 SELECT c.number, c.title FROM challenges c
-                WHERE c.guild_id = ? AND c.deleted_at IS NULL {status}
-                  AND (c.number = ? OR CAST(c.number AS TEXT) LIKE ? || '%')
-                ORDER BY c.number = ? DESC, c.number DESC LIMIT ?
+                WHERE c.guild_id = ? AND c.number BETWEEN ? AND ? AND c.deleted_at IS NULL {status}
+                ORDER BY c.number DESC LIMIT ?
                 """,  # noqa: S608 - fixed fragments
-                (guild_id, int(text), text, int(text), limit),
+                (guild_id, low, low + scale - 1, limit - len(found)),
             )
-            found = [(row[0], row[1]) for row in rows]
-        match = build_match_query(text, prefix_last=True, columns=("title", "tags"))
-        if match is not None and len(found) < limit:
-            rows = await self.db.fetchall(
-                f"""
-                SELECT c.number, c.title FROM challenge_search JOIN challenges c ON c.id = challenge_search.rowid
-                WHERE challenge_search MATCH ? AND c.guild_id = ? AND c.deleted_at IS NULL {status}
-                ORDER BY {_BM25}, c.number DESC LIMIT ?
-                """,  # noqa: S608 - fixed fragments
-                (match, guild_id, limit),
-            )
-            seen = {number for number, _ in found}
-            found += [(row[0], row[1]) for row in rows if row[0] not in seen]
-        return found[:limit]
+            found += [(row[0], row[1]) for row in rows]
+            scale //= 10
+        return found
 
     async def autocomplete_solutions(
         self, guild_id: int, text: str, actor_id: int, *, is_moderator: bool, limit: int = AUTOCOMPLETE_LIMIT
@@ -703,22 +742,58 @@ class ChallengeStore:
         )
 
     async def leaderboard(self, guild_id: int, limit: int = 10) -> tuple[list[Leader], list[Leader]]:
-        """(most accepted solutions, most helpful votes), each the top `limit` members with at least one."""
-        rows = await self.db.fetchall(
-            """
-            WITH votes AS (
-                SELECT solution_id, COUNT(*) AS n FROM challenge_helpful WHERE guild_id = ? GROUP BY solution_id
-            )
-            SELECT s.author_id, SUM(s.accepted) AS accepted, COALESCE(SUM(votes.n), 0) AS helpful
-            FROM challenge_solutions s
-            JOIN challenges c ON c.id = s.challenge_id
-            LEFT JOIN votes ON votes.solution_id = s.id
-            WHERE s.guild_id = ? AND s.author_id IS NOT NULL AND c.deleted_at IS NULL
-            GROUP BY s.author_id
-            """,
-            (guild_id, guild_id),
+        """(most accepted solutions, most helpful votes), each the top `limit` members with at least one.
+
+        Each figure is counted from one covering index over the whole guild, then what deleted challenges
+        contributed (few rows, found through their own index) is taken away.
+        """
+        accepted: dict[int, int] = {}
+        helpful: dict[int, int] = {}
+        queries = (
+            (
+                accepted,
+                """
+                SELECT author_id, COUNT(*) FROM challenge_solutions
+                WHERE guild_id = ? AND accepted = 1 AND author_id IS NOT NULL GROUP BY author_id
+                """,
+                1,
+            ),
+            (
+                accepted,
+                """
+                SELECT s.author_id, COUNT(*) FROM challenges c JOIN challenge_solutions s ON s.challenge_id = c.id
+                WHERE c.guild_id = ? AND c.deleted_at IS NOT NULL AND s.accepted = 1 AND s.author_id IS NOT NULL
+                GROUP BY s.author_id
+                """,
+                -1,
+            ),
+            (
+                helpful,
+                """
+                SELECT solution_author_id, COUNT(*) FROM challenge_helpful
+                WHERE guild_id = ? AND solution_author_id IS NOT NULL GROUP BY solution_author_id
+                """,
+                1,
+            ),
+            (
+                helpful,
+                """
+                SELECT s.author_id, COUNT(*) FROM challenges c
+                JOIN challenge_solutions s ON s.challenge_id = c.id
+                JOIN challenge_helpful h ON h.solution_id = s.id
+                WHERE c.guild_id = ? AND c.deleted_at IS NOT NULL AND s.author_id IS NOT NULL
+                GROUP BY s.author_id
+                """,
+                -1,
+            ),
         )
-        leaders = [Leader(row[0], int(row[1]), int(row[2])) for row in rows]
+        for totals, query, sign in queries:
+            for member_id, count in await self.db.fetchall(query, (guild_id,)):
+                totals[member_id] = totals.get(member_id, 0) + sign * int(count)
+        leaders = [
+            Leader(member_id, accepted.get(member_id, 0), helpful.get(member_id, 0))
+            for member_id in accepted.keys() | helpful.keys()
+        ]
         by_accepted = sorted(
             (leader for leader in leaders if leader.accepted > 0),
             key=lambda leader: (-leader.accepted, -leader.helpful, leader.member_id),
@@ -732,25 +807,24 @@ class ChallengeStore:
     # For /nexus stats, export and import.
 
     async def counts(self, guild_id: int) -> dict[str, int]:
-        """Live challenges open and solved, and their solutions."""
-        row = await self.db.fetchone(
-            """
-            SELECT COALESCE(SUM(status = 'open'), 0), COALESCE(SUM(status = 'solved'), 0)
-            FROM challenges WHERE guild_id = ? AND deleted_at IS NULL
-            """,
+        """Live challenges open and solved, and their solutions (counted from indexes; deleted ones subtracted)."""
+        rows = await self.db.fetchall(
+            "SELECT status, COUNT(*) FROM challenges WHERE guild_id = ? AND deleted_at IS NULL GROUP BY status",
             (guild_id,),
         )
+        statuses: dict[str, int] = {row[0]: int(row[1]) for row in rows}
         solutions = await self.db.fetchval(
             """
-            SELECT COUNT(*) FROM challenge_solutions s JOIN challenges c ON c.id = s.challenge_id
-            WHERE s.guild_id = ? AND c.deleted_at IS NULL
+            SELECT (SELECT COUNT(*) FROM challenge_solutions WHERE guild_id = ?)
+                 - (SELECT COUNT(*) FROM challenges c JOIN challenge_solutions s ON s.challenge_id = c.id
+                    WHERE c.guild_id = ? AND c.deleted_at IS NOT NULL)
             """,
-            (guild_id,),
+            (guild_id, guild_id),
             0,
         )
         return {
-            "challenges_open": int(row[0]) if row else 0,
-            "challenges_solved": int(row[1]) if row else 0,
+            "challenges_open": statuses.get("open", 0),
+            "challenges_solved": statuses.get("solved", 0),
             "solutions": int(solutions),
         }
 
@@ -870,12 +944,16 @@ class ChallengeStore:
                     )
                     solution_ids[int(item["number"])] = cursor.lastrowid or 0
                 await connection.executemany(
-                    "INSERT INTO challenge_helpful (solution_id, voter_id, guild_id, created_at) VALUES (?, ?, ?, ?)",
+                    """
+                    INSERT INTO challenge_helpful (solution_id, voter_id, guild_id, solution_author_id, created_at)
+                    VALUES (?, ?, ?, (SELECT author_id FROM challenge_solutions WHERE id = ?), ?)
+                    """,
                     [
                         (
                             solution_ids[int(item["solution_number"])],
                             int(item["voter_id"]),
                             guild_id,
+                            solution_ids[int(item["solution_number"])],
                             item["created_at"],
                         )
                         for item in votes

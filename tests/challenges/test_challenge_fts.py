@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cogs.challenges.fts import MAX_TERM_LENGTH, MAX_TERMS, build_match_query, quote, terms
+from cogs.challenges.fts import MAX_TERM_LENGTH, MAX_TERMS, build_match_query, quote, terms, with_tag
 
 TOKENIZER = "porter unicode61 remove_diacritics 2"  # as in bot/migrations/0003_challenges.sql
 
@@ -146,3 +146,23 @@ def test_fts_syntax_soup_is_harmless(fts: sqlite3.Connection, parts: list[str]) 
     text = "".join(parts)
     matches(fts, build_match_query(text))
     matches(fts, build_match_query(text, mode="any", prefix_last=True, columns=("title",)))
+
+
+def test_with_tag_narrows_to_the_tags_column(fts: sqlite3.Connection) -> None:
+    query = build_match_query("queries")
+    assert query is not None
+    assert with_tag(query, "n+1") == '("queries") AND tags : "n 1"'
+    assert matches(fts, with_tag(query, "n+1")) == [2]
+    assert matches(fts, with_tag(query, "django")) == [2]
+    assert matches(fts, with_tag(query, "drf")) == []
+    assert with_tag(query, "+++") == query
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=100), tag=st.text(max_size=30), mode=st.sampled_from(["all", "any"]))
+def test_any_text_with_any_tag_gives_a_query_sqlite_accepts(
+    fts: sqlite3.Connection, text: str, tag: str, mode: str
+) -> None:
+    query = build_match_query(text, mode=mode)  # type: ignore[arg-type]
+    if query is not None:
+        matches(fts, with_tag(query, tag))

@@ -380,6 +380,11 @@ async def test_autocomplete_open_challenges(store: ChallengeStore, now: datetime
     assert 32 not in [n for n, _ in newest]
     assert (await store.autocomplete(GUILD, "12"))[0] == (12, "Issue 11")
     assert (await store.autocomplete(GUILD, "#3"))[0][0] == 3
+    # Numbers first (the one typed, then those starting with it, newest first), then titles holding the digits.
+    ones = [n for n, _ in await store.autocomplete(GUILD, "1")]
+    assert ones[:11] == [1, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10] and ones[11:] == [2]  # "Issue 1" is #2
+    assert [n for n, _ in await store.autocomplete(GUILD, "3")][:3] == [3, 31, 30]
+    assert 30 not in [n for n, _ in await store.autocomplete(GUILD, "03")]
     assert await store.autocomplete(GUILD, "kube") == [(31, "Kubernetes probes failing")]
     assert await store.autocomplete(GUILD, "solved") == []
     assert (await store.autocomplete(GUILD, "solved", open_only=False))[0][0] == 32
@@ -487,3 +492,16 @@ async def test_a_broken_import_writes_nothing(store: ChallengeStore, now: dateti
     assert await store.export_guild(GUILD) == {"challenges": [], "solutions": [], "helpful_votes": []}
     with pytest.raises(ValueError):
         await store.import_guild(GUILD, {"challenges": 5})  # type: ignore[dict-item]
+
+
+async def test_a_broad_search_ranks_only_the_newest_matches(
+    store: ChallengeStore, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("cogs.challenges.store.RANK_WINDOW", 3)
+    for i in range(5):
+        await log(store, now, f"Celery beat problem {i}", description="celery " * (5 - i))
+    result = await store.search(GUILD, "celery", limit=10)
+    assert result.capped and result.total == 3
+    assert sorted(hit.challenge.number for hit in result.hits) == [3, 4, 5]
+    narrow = await store.search(GUILD, "celery 0", limit=10)
+    assert not narrow.capped and [hit.challenge.number for hit in narrow.hits] == [1]
