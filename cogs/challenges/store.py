@@ -44,9 +44,9 @@ RANK_WINDOW = 500  # at most this many matches are ranked: the newest (see Chall
 AUTOCOMPLETE_WINDOW = 200
 PREFIX_MIN_LENGTH = 3
 # "Similar earlier challenges": the title's words and the description's opening, among the newest matches.
-SIMILAR_TERMS = 8
+SIMILAR_TERMS = 6
 SIMILAR_DESCRIPTION_CHARS = 100
-SIMILAR_WINDOW = 300
+SIMILAR_WINDOW = 150
 # Title matters most, then tags, then the description, then the solutions' text.
 BM25_WEIGHTS = (10.0, 3.0, 6.0, 2.0)
 
