@@ -115,7 +115,7 @@ def sort_solutions(solutions: list[Solution]) -> list[Solution]:
 
 def excerpt(text: str, query: str, width: int = 160) -> str:
     """A one-line piece of `text` around the first word of `query` found in it (or its start), at most `width`."""
-    flat = re.sub(r"\s+", " ", text).strip()
+    flat = re.sub(r"\s+", " ", text.replace("```", " ")).strip()  # code fences mean nothing on one line
     if len(flat) <= width:
         return flat
     lowered = flat.casefold()

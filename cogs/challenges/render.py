@@ -247,7 +247,10 @@ def leaderboard_embed(by_accepted: Sequence[Leader], by_helpful: Sequence[Leader
         value=rows(by_helpful, "helpful") or "Nobody has marked a solution helpful yet.",
         inline=False,
     )
-    embed.set_footer(text="Accepted: chosen by the challenge's author or a moderator. Helpful: votes from members.")
+    embed.set_footer(
+        text="Accepted: answers to someone else's challenge, chosen by its author or a moderator. "
+        "Helpful: votes from members."
+    )
     return embed
 
 

@@ -744,28 +744,23 @@ class ChallengeStore:
     async def leaderboard(self, guild_id: int, limit: int = 10) -> tuple[list[Leader], list[Leader]]:
         """(most accepted solutions, most helpful votes), each the top `limit` members with at least one.
 
-        Each figure is counted from one covering index over the whole guild, then what deleted challenges
-        contributed (few rows, found through their own index) is taken away.
+        Accepted counts solutions accepted on other members' challenges (and curated ones). Helpful votes are counted
+        from one covering index over the whole guild, then those on deleted challenges (few rows, found through
+        their own index) are taken away.
         """
         accepted: dict[int, int] = {}
         helpful: dict[int, int] = {}
         queries = (
             (
                 accepted,
+                # Someone else's challenge only: logging your own fix is not helping others.
                 """
-                SELECT author_id, COUNT(*) FROM challenge_solutions
-                WHERE guild_id = ? AND accepted = 1 AND author_id IS NOT NULL GROUP BY author_id
-                """,
-                1,
-            ),
-            (
-                accepted,
-                """
-                SELECT s.author_id, COUNT(*) FROM challenges c JOIN challenge_solutions s ON s.challenge_id = c.id
-                WHERE c.guild_id = ? AND c.deleted_at IS NOT NULL AND s.accepted = 1 AND s.author_id IS NOT NULL
+                SELECT s.author_id, COUNT(*) FROM challenge_solutions s JOIN challenges c ON c.id = s.challenge_id
+                WHERE s.guild_id = ? AND s.accepted = 1 AND s.author_id IS NOT NULL AND c.deleted_at IS NULL
+                  AND s.author_id IS NOT c.author_id
                 GROUP BY s.author_id
                 """,
-                -1,
+                1,
             ),
             (
                 helpful,

@@ -47,3 +47,7 @@ def test_excerpt_of_short_text_is_the_text_on_one_line() -> None:
 @given(st.text(max_size=600), st.text(max_size=50), st.integers(min_value=10, max_value=300))
 def test_excerpt_is_never_longer_than_asked(text: str, query: str, width: int) -> None:
     assert len(excerpt(text, query, width)) <= width
+
+
+def test_excerpt_drops_code_fences() -> None:
+    assert excerpt("Run:\n```py\nmigrate()\n```", "migrate") == "Run: py migrate()"

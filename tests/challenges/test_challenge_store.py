@@ -412,6 +412,7 @@ async def test_leaderboard_counts_accepted_and_helpful(store: ChallengeStore, no
     for voter in (ALICE, MOD, 7):
         await store.mark_helpful(GUILD, 2, voter, now)  # carol
     await store.mark_helpful(GUILD, 1, ALICE, now)  # bob
+    await log(store, now, "Alice's own fix", solution="I fixed it myself")  # self-accepted: not on the board
     by_accepted, by_helpful = await store.leaderboard(GUILD)
     assert [(x.member_id, x.accepted, x.helpful) for x in by_accepted] == [(BOB, 2, 1), (CAROL, 1, 3)]
     assert [(x.member_id, x.helpful) for x in by_helpful] == [(CAROL, 3), (BOB, 1)]

@@ -221,9 +221,11 @@ async def test_logging_has_a_per_member_cooldown(standin: StandIn, nexus: NexusB
 
 
 async def test_a_challenge_survives_a_restart_and_its_buttons_still_work(standin: StandIn, start_bot: StartBot) -> None:
-    alice, bob = standin.add_member("alice"), standin.add_member("bob")
+    alice, bob, carol = standin.add_member("alice"), standin.add_member("bob"), standin.add_member("carol")
     await start_bot()
     message = await log(standin, alice, "Gunicorn workers time out", "Under load the workers get killed", tags="ops")
+    answer = await solve(standin, carol, FIRST, "More workers")
+    assert answer.message is not None
 
     await start_bot()  # a new bot on the same database
     found = await standin.slash(bob, "challenge search", query="gunicorn workers")
@@ -233,6 +235,8 @@ async def test_a_challenge_survives_a_restart_and_its_buttons_still_work(standin
     assert opened.modal is not None and opened.modal["title"] == f"Solution for challenge #{FIRST}"
     answered = await standin.submit_modal(bob, opened, {"your solution": "Raise the timeout, add workers"})
     assert answered.message is not None and answered.message.pings.users == {alice.id}
+    voted = await standin.click(bob, answer.message, f"nx:chl:helpful:{FIRST}:a")
+    assert "You marked solution 4 helpful (1 member so far)" in await answer_text(voted)
 
 
 # /challenge solve and the author's notification.
@@ -428,6 +432,7 @@ async def test_delete_asks_first_and_hides_the_challenge(standin: StandIn, nexus
 
     refused = await standin.slash(bob, "challenge delete", id=FIRST)
     assert "Only the author of challenge #4 or a moderator can delete it" in error_of(refused)
+    assert "There's no challenge #40" in error_of(await standin.slash(alice, "challenge delete", id=40))
 
     asked = await standin.slash(alice, "challenge delete", id=FIRST)
     assert asked.message is not None and asked.ephemeral and "Delete challenge #4" in asked.message.content
