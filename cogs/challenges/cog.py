@@ -13,6 +13,10 @@ Decisions worth knowing:
   double click can't undo a vote).
 - Only a challenge's author is ever pinged (when someone else adds a solution); everything else renders mentions
   with allowed_mentions that ping nobody.
+- The leaderboard's "accepted" counts answers to other members' challenges: logging your own fix doesn't score.
+- Search ranks by bm25 (titles weigh most, then tags, descriptions, solutions); when a query matches more than
+  500 challenges, the newest 500 are ranked and the answer says so (see ChallengeStore._ranked).
+- Search and list answer privately (a personal lookup); log, solve, show, accept and the leaderboard are public.
 """
 
 from __future__ import annotations

@@ -469,6 +469,7 @@ async def test_export_import_export_is_identical(
         assert await numbers(restored, "unicorn") == []
         assert (await restored.create_challenge(GUILD, ALICE, data("Next"), now))[0].number == 7
         assert await restored.seed_curated(GUILD, seeds, now) == 0
+        await target.execute("INSERT INTO challenge_search (challenge_search) VALUES ('integrity-check')")
     finally:
         await target.close()
 
@@ -506,3 +507,15 @@ async def test_a_broad_search_ranks_only_the_newest_matches(
     assert sorted(hit.challenge.number for hit in result.hits) == [3, 4, 5]
     narrow = await store.search(GUILD, "celery 0", limit=10)
     assert not narrow.capped and [hit.challenge.number for hit in narrow.hits] == [1]
+
+
+async def test_the_search_index_stays_consistent_through_every_write(
+    store: ChallengeStore, db: Database, seeds: list[CuratedSeed], now: datetime
+) -> None:
+    await fill(store, seeds, now)  # seeding, logs, solutions, votes, a soft delete
+    await store.accept(GUILD, 5, ALICE, is_moderator=False, now=now)  # moves the mark from her own solution
+    # FTS5 compares its index with its content and raises (SQLITE_CORRUPT_VTAB) on any difference.
+    await db.execute("INSERT INTO challenge_search (challenge_search) VALUES ('integrity-check')")
+    indexed = await db.fetchval("SELECT COUNT(*) FROM challenge_search")
+    live = await db.fetchval("SELECT COUNT(*) FROM challenges WHERE deleted_at IS NULL")
+    assert indexed == live
