@@ -65,6 +65,8 @@ class Connection:
     request: web.Request
     outbox: asyncio.Queue[dict[str, Any] | None] = field(default_factory=asyncio.Queue)
     session: Session | None = None
+    written: list[str] = field(default_factory=list)  # "op" or event name of every frame written
+    close_code: int | None = None
 
     def send(self, frame: dict[str, Any]) -> None:
         """Queue a frame for writing."""
@@ -152,6 +154,7 @@ class Gateway:
                 self._on_frame(connection, frame)
                 self.on_change()
         finally:
+            connection.close_code = ws.close_code
             self._detach(connection)
             connection.outbox.put_nowait(None)
             await writer
@@ -169,6 +172,7 @@ class Gateway:
                         self._live.set()
                     continue
                 await connection.ws.send_str(json.dumps(frame))
+                connection.written.append(str(frame.get("t") or frame.get("op")))
             except (ConnectionError, RuntimeError):
                 return  # the socket died under us; the session keeps the frame for a resume
             finally:

@@ -124,14 +124,20 @@ class BotProcess:
             )
         loop = asyncio.get_running_loop()
         end = loop.time() + within
-        while not (self.standin.gateway.identifies > identified and self.standin.connected):
+
+        def connected() -> bool:
+            return self.standin.gateway.identifies > identified and self.standin.connected
+
+        while not connected():
             if self.process.returncode is not None:
                 raise RuntimeError(f"the bot exited with status {self.process.returncode}:\n{self.log()}")
             if loop.time() > end:
                 await self.kill()
                 raise TimeoutError(f"the bot did not connect within {within:g} s:\n{self.log()}")
+            # Waits on the whole condition: waiting on a part already true would spin without yielding, and the
+            # stand-in (same event loop) could never write READY.
             with contextlib.suppress(TimeoutError):
-                await self.standin.wait_for(lambda: self.standin.gateway.identifies > identified, 0.1)
+                await self.standin.wait_for(connected, 0.1)
 
     @property
     def running(self) -> bool:
