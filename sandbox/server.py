@@ -193,6 +193,25 @@ class StandIn:
         self.emit("CHANNEL_CREATE", channel.payload(), intent=GUILDS)
         return channel
 
+    async def update_role(self, role: Role, *, permissions: int | None = None, name: str | None = None) -> None:
+        """A server admin edits a role; the bot gets GUILD_ROLE_UPDATE (and later interactions carry the change)."""
+        if permissions is not None:
+            role.permissions = permissions
+        if name is not None:
+            role.name = name
+        self.emit("GUILD_ROLE_UPDATE", {"guild_id": str(self.guild.id), "role": role.payload()}, intent=GUILDS)
+        await self.sync()
+
+    async def give_role(self, member: Member, role: Role | int) -> None:
+        """Add a role to a member (GUILD_MEMBER_UPDATE reaches the bot only with the members intent)."""
+        if id_of(role) not in member.guild.roles:
+            raise ValueError(f"no role {role!r} in guild {member.guild.id}")
+        if id_of(role) not in member.roles:
+            member.roles.append(id_of(role))
+        data = {**member.payload(), "guild_id": str(member.guild.id)}
+        self.emit("GUILD_MEMBER_UPDATE", data, intent=GUILD_MEMBERS)
+        await self.sync()
+
     async def remove_member(self, member: Member) -> None:
         """The member leaves the guild."""
         member.guild.members.pop(member.id, None)

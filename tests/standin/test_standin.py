@@ -12,6 +12,7 @@ from discord import app_commands
 
 from sandbox import NoResponse, NotPossible, StandIn, Violation
 from sandbox.harness import TEST_TOKEN, point_discord_at, run_client, stop_client
+from sandbox.models import MANAGE_THREADS
 
 from .conftest import TinyBot
 
@@ -493,3 +494,19 @@ async def test_a_wrong_token_is_refused(standin: StandIn) -> None:
         await run_client(bot, standin, token="wrong")
     await stop_client(bot, None)
     assert standin.tokens_seen == {"wrong"}
+
+
+async def test_role_edits_reach_the_bot_and_later_interactions(standin: StandIn, tiny: TinyBot) -> None:
+    alice = standin.add_member("alice")
+    helpers = standin.add_role("Helpers")
+    bot_role = next(role for role in standin.guild.roles.values() if role.managed)
+
+    await standin.update_role(bot_role, permissions=0)
+    await standin.give_role(alice, helpers)
+    ix = await standin.slash(alice, "demo run")
+
+    guild = tiny.get_guild(standin.guild.id)
+    assert guild is not None
+    assert guild.get_role(bot_role.id).permissions.value == 0  # type: ignore[union-attr]
+    assert str(helpers.id) in ix.payload["member"]["roles"]
+    assert int(ix.payload["app_permissions"]) & MANAGE_THREADS == 0  # only the bot role granted it
