@@ -207,8 +207,8 @@ def context_menu_data(world: World, member: Member, name: str, target: Message |
     if scope is not None:
         data["guild_id"] = str(scope)
     if isinstance(target, Message):
-        if target.deleted or (target.ephemeral and target.interaction_metadata is None):
-            raise NotPossible(f"message {target.id} cannot be targeted")
+        if target.deleted or target.ephemeral:
+            raise NotPossible(f"message {target.id} cannot be targeted (deleted or ephemeral)")
         data["target_id"] = str(target.id)
         data["resolved"] = {"messages": {str(target.id): target.payload(world.users)}}
     else:
