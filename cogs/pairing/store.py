@@ -21,7 +21,7 @@ from typing import Any, Final, Literal
 
 import aiosqlite
 
-from bot.database import Database
+from bot.database import Database, Params
 from cogs.pairing.matching import (
     INSTANT_MAX_DISTANCE_MINUTES,
     Learner,
@@ -50,6 +50,18 @@ PAIR_COLUMNS: Final = (
     "frontend_id, frontend_name, frontend_topics, frontend_timezone, frontend_joined_at, source, score, project, "
     "channel_id, thread_id, intro_message_id, intro_status, matched_at, checkin_due_at, checkin_posted_at, "
     "ended_at, ended_by"
+)
+# A member's pairings (and current pairing) as ids found through the (guild, backend) and (guild, frontend) indexes.
+# SQLite does not turn `guild_id = ? AND (backend_id = ? OR frontend_id = ?)` into two index searches: it scans every
+# pairing of the guild (7.6 ms per call with 10,000 learners in the history; 0.01 ms this way). UNION ALL never
+# repeats a row: backend_id <> frontend_id (CHECK).
+MEMBER_PAIR_IDS: Final = (
+    "SELECT id FROM pair_pairs WHERE guild_id = :guild AND backend_id = :user "
+    "UNION ALL SELECT id FROM pair_pairs WHERE guild_id = :guild AND frontend_id = :user"
+)
+CURRENT_PAIR_IDS: Final = (
+    "SELECT id FROM pair_pairs WHERE guild_id = :guild AND backend_id = :user AND ended_at IS NULL "
+    "UNION ALL SELECT id FROM pair_pairs WHERE guild_id = :guild AND frontend_id = :user AND ended_at IS NULL"
 )
 EXPORT_QUEUE: Final = ("id", "user_id", "display_name", "role", "topics", "timezone", "channel_id", "joined_at")
 EXPORT_PAIRS: Final = tuple(column.strip() for column in PAIR_COLUMNS.split(",") if column.strip() != "guild_id")
@@ -237,7 +249,7 @@ def _schedule(row: aiosqlite.Row | Sequence[Any]) -> Schedule:
     return Schedule(row[0], row[1], row[2], row[3], row[4], row[5], parse_iso(row[6]))
 
 
-async def _one(conn: aiosqlite.Connection, query: str, params: Sequence[Any]) -> aiosqlite.Row | None:
+async def _one(conn: aiosqlite.Connection, query: str, params: Params) -> aiosqlite.Row | None:
     async with conn.execute(query, params) as cursor:
         row: aiosqlite.Row | None = await cursor.fetchone()
         return row
@@ -296,9 +308,8 @@ class PairingStore:
     async def current_pair(self, guild_id: int, user_id: int) -> Pair | None:
         """The member's current pairing, if any."""
         row = await self.db.fetchone(
-            f"SELECT {PAIR_COLUMNS} FROM pair_pairs WHERE guild_id = ? AND ended_at IS NULL "  # noqa: S608
-            "AND (backend_id = ? OR frontend_id = ?)",
-            (guild_id, user_id, user_id),
+            f"SELECT {PAIR_COLUMNS} FROM pair_pairs WHERE id IN ({CURRENT_PAIR_IDS})",  # noqa: S608
+            {"guild": guild_id, "user": user_id},
         )
         return _pair(row) if row else None
 
@@ -310,9 +321,9 @@ class PairingStore:
     async def history(self, guild_id: int, user_id: int, *, limit: int = 10, offset: int = 0) -> list[Pair]:
         """The member's pairings, newest first (the current one included)."""
         rows = await self.db.fetchall(
-            f"SELECT {PAIR_COLUMNS} FROM pair_pairs WHERE guild_id = ? "  # noqa: S608
-            "AND (backend_id = ? OR frontend_id = ?) ORDER BY matched_at DESC, id DESC LIMIT ? OFFSET ?",
-            (guild_id, user_id, user_id, limit, offset),
+            f"SELECT {PAIR_COLUMNS} FROM pair_pairs WHERE id IN ({MEMBER_PAIR_IDS}) "  # noqa: S608
+            "ORDER BY matched_at DESC, id DESC LIMIT :limit OFFSET :offset",
+            {"guild": guild_id, "user": user_id, "limit": limit, "offset": offset},
         )
         return [_pair(row) for row in rows]
 
@@ -320,8 +331,8 @@ class PairingStore:
         """How many pairings the member has had."""
         return int(
             await self.db.fetchval(
-                "SELECT COUNT(*) FROM pair_pairs WHERE guild_id = ? AND (backend_id = ? OR frontend_id = ?)",
-                (guild_id, user_id, user_id),
+                f"SELECT COUNT(*) FROM ({MEMBER_PAIR_IDS})",  # noqa: S608
+                {"guild": guild_id, "user": user_id},
                 0,
             )
         )
@@ -346,9 +357,8 @@ class PairingStore:
                 return JoinOutcome("already_queued", entry=entry, position=await self._position(conn, entry))
             row = await _one(
                 conn,
-                f"SELECT {PAIR_COLUMNS} FROM pair_pairs WHERE guild_id = ? AND ended_at IS NULL "  # noqa: S608
-                "AND (backend_id = ? OR frontend_id = ?)",
-                (guild_id, request.user_id, request.user_id),
+                f"SELECT {PAIR_COLUMNS} FROM pair_pairs WHERE id IN ({CURRENT_PAIR_IDS})",  # noqa: S608
+                {"guild": guild_id, "user": request.user_id},
             )
             if row is not None:
                 return JoinOutcome("already_paired", pair=_pair(row))
@@ -528,9 +538,8 @@ class PairingStore:
         async with self.db.transaction() as conn:
             row = await _one(
                 conn,
-                f"SELECT {PAIR_COLUMNS} FROM pair_pairs WHERE guild_id = ? AND ended_at IS NULL "  # noqa: S608
-                "AND (backend_id = ? OR frontend_id = ?)",
-                (guild_id, user_id, user_id),
+                f"SELECT {PAIR_COLUMNS} FROM pair_pairs WHERE id IN ({CURRENT_PAIR_IDS})",  # noqa: S608
+                {"guild": guild_id, "user": user_id},
             )
             if row is None:
                 return None
