@@ -448,21 +448,13 @@ class Challenges(commands.GroupCog, name=COG_NAME, group_name="challenge", group
     @app_commands.describe(query="Words to look for", tag="Only challenges with this tag")
     async def search(self, interaction: discord.Interaction[Any], query: str, tag: str | None = None) -> None:
         """Ranked matches over titles, descriptions, tags and solutions, paginated."""
-        guild_id = await self._guild(interaction)
+        await self._guild(interaction)
         text = validate_query(query)
         tag_filter = parse_tag_filter(tag)
         if build_match_query(text) is None:
             raise InvalidInputError("Search for at least one word or number, e.g. `migrations staging`.")
-        first = await self.store.search(guild_id, text, tag_filter, limit=1)
-        if first.total == 0:
-            where = f" tagged `{tag_filter}`" if tag_filter else ""
-            await interaction.response.send_message(
-                f"No challenge{where} matches “{one_line(text, 100)}”. Try other or fewer words, "
-                "or log it with `/challenge log`.",
-                ephemeral=True,
-                allowed_mentions=NO_MENTIONS,
-            )
-            return
+        # The heaviest read of the feature: acknowledge first, so a busy moment can't cost the 3-second deadline.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         await send_paginated(interaction, PAGE_KIND_SEARCH, {"query": text, "tag": tag_filter}, ephemeral=True)
 
     async def render_search_page(self, bot: NexusBot, guild_id: int, payload: dict[str, Any], page: int) -> Page:

@@ -199,9 +199,10 @@ def search_embed(result: SearchResult, query: str, page: int, page_count: int, t
     """One page of /challenge search."""
     heading = truncate(f"Challenges matching “{one_line(query, 100)}”" + (f" tagged {tag}" if tag else ""), 256)
     if not result.hits:
+        where = f" tagged `{tag}`" if tag else ""
         return discord.Embed(
             title=heading,
-            description="Nothing matches. Try other or fewer words, or log it with `/challenge log`.",
+            description=f"No challenge{where} matches that. Try other or fewer words, or log it with `/challenge log`.",
             colour=OPEN_COLOUR,
         )
     rows = []

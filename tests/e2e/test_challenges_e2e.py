@@ -70,6 +70,14 @@ async def until(predicate: Callable[[], bool], attempts: int = 500) -> None:
     raise AssertionError("the condition never held")
 
 
+async def final(ix: InteractionHandle) -> Message:
+    """The answer a deferred interaction ends with."""
+    await ix.wait_final()
+    message = ix.messages[-1]
+    assert not message.pings
+    return message
+
+
 async def answer_text(ix: InteractionHandle) -> str:
     """What the clicking member read: an error answer, or the thanks that follows an updated message."""
     if ix.message is not None and ix.message.ephemeral:
@@ -228,9 +236,8 @@ async def test_a_challenge_survives_a_restart_and_its_buttons_still_work(standin
     assert answer.message is not None
 
     await start_bot()  # a new bot on the same database
-    found = await standin.slash(bob, "challenge search", query="gunicorn workers")
-    assert found.message is not None and found.ephemeral
-    assert f"**#{FIRST}** Gunicorn workers time out" in found.message.text
+    found = await final(await standin.slash(bob, "challenge search", query="gunicorn workers"))
+    assert found.ephemeral and f"**#{FIRST}** Gunicorn workers time out" in found.text
     opened = await standin.click(bob, message, f"nx:chl:add:{FIRST}")
     assert opened.modal is not None and opened.modal["title"] == f"Solution for challenge #{FIRST}"
     answered = await standin.submit_modal(bob, opened, {"your solution": "Raise the timeout, add workers"})
@@ -446,8 +453,8 @@ async def test_delete_asks_first_and_hides_the_challenge(standin: StandIn, nexus
     assert not done.message.components
 
     assert "Challenge #4 was deleted" in error_of(await standin.slash(alice, "challenge show", id=FIRST))
-    nothing = await standin.slash(alice, "challenge search", query="zebra")
-    assert "No challenge matches" in error_of(nothing)
+    nothing = await final(await standin.slash(alice, "challenge search", query="zebra"))
+    assert nothing.ephemeral and "No challenge matches that" in nothing.text
     assert await cog(nexus).store.counts(standin.guild.id) == {
         "challenges_open": 0,
         "challenges_solved": 3,
@@ -476,23 +483,21 @@ async def test_search_is_ranked_paginated_and_filtered_by_tag(standin: StandIn, 
         await log(standin, members[i % 3], f"Postgres deadlock {i}", "Two transactions wait on each other", tags="db")
     await log(standin, members[0], "Deadlock in the admin", "Postgres again", tags="admin")
 
-    found = await standin.slash(members[1], "challenge search", query="postgres deadlock")
-    assert found.message is not None and found.ephemeral and not found.message.pings
-    assert "9 matches, best first · page 1 of 2" in found.message.embeds[0]["footer"]["text"]
+    found = await final(await standin.slash(members[1], "challenge search", query="postgres deadlock"))
+    assert found.ephemeral
+    assert "9 matches, best first · page 1 of 2" in found.embeds[0]["footer"]["text"]
     page_two = await standin.click(members[1], found, label="Next ▶")
     assert page_two.message is not None and "page 2 of 2" in page_two.message.embeds[0]["footer"]["text"]
 
-    tagged = await standin.slash(members[1], "challenge search", query="deadlock", tag="#Admin")
-    assert tagged.message is not None
-    assert "Deadlock in the admin" in tagged.message.text and "Postgres deadlock" not in tagged.message.text
+    tagged = await final(await standin.slash(members[1], "challenge search", query="deadlock", tag="#Admin"))
+    assert "Deadlock in the admin" in tagged.text and "Postgres deadlock" not in tagged.text
 
 
 @pytest.mark.parametrize("query", ['"', "NEAR(", "* OR *", ") AND (", "title:x", "^", "'; DROP TABLE challenges; --"])
 async def test_search_syntax_from_members_is_harmless(standin: StandIn, nexus: NexusBot, query: str) -> None:
     alice = standin.add_member("alice")
-    ix = await standin.slash(alice, "challenge search", query=query)
-    assert ix.message is not None and ix.ephemeral
-    assert "Something went wrong" not in ix.message.text
+    answer = await final(await standin.slash(alice, "challenge search", query=query))
+    assert answer.ephemeral and "Something went wrong" not in answer.text
 
 
 async def test_search_refuses_a_query_without_words(standin: StandIn, nexus: NexusBot) -> None:
