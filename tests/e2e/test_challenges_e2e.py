@@ -8,6 +8,7 @@ first member solution is solution 4.
 from __future__ import annotations
 
 import asyncio
+import signal
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -16,6 +17,7 @@ import pytest
 from bot.app import NexusBot
 from cogs.challenges.cog import Challenges
 from sandbox import InteractionHandle, Member, Message, NotPossible, StandIn
+from sandbox.harness import BotProcess
 
 from .conftest import StartBot
 
@@ -244,6 +246,19 @@ async def test_a_challenge_survives_a_restart_and_its_buttons_still_work(standin
     assert answered.message is not None and answered.message.pings.users == {alice.id}
     voted = await standin.click(bob, answer.message, f"nx:chl:helpful:{FIRST}:a")
     assert "You marked solution 4 helpful (1 member so far)" in await answer_text(voted)
+
+
+async def test_a_challenge_survives_the_process_being_killed(standin: StandIn, bot_process: BotProcess) -> None:
+    alice, bob = standin.add_member("alice"), standin.add_member("bob")
+    await bot_process.start()
+    await log(standin, alice, "Uvicorn reload loop", "The dev server restarts forever")
+    assert await bot_process.kill() == -signal.SIGKILL  # no clean shutdown: what was answered was committed
+
+    await bot_process.start()
+    found = await final(await standin.slash(bob, "challenge search", query="uvicorn reload"))
+    assert f"**#{FIRST}** Uvicorn reload loop" in found.text
+    shown = await standin.slash(bob, "challenge show", id=FIRST)
+    assert shown.message is not None and "The dev server restarts forever" in shown.message.text
 
 
 # /challenge solve and the author's notification.
