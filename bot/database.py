@@ -123,18 +123,20 @@ class Database:
         await self._reader.close()
         await self._writer.close()
 
-    # Reads: the reader connection, committed data only.
+    # Reads: the reader connection, committed data only. Each read runs to completion in one step on the reader's
+    # thread: a statement left open between awaits (execute, then fetch, then close) would keep the connection's read
+    # transaction open while other coroutines' reads run, and under concurrent reads that snapshot could last
+    # indefinitely, hiding writes committed since (a row just inserted would not be found).
 
     async def fetchone(self, query: str, params: Params = ()) -> aiosqlite.Row | None:
-        """The first row of a read query, or None."""
-        async with self._reader.execute(query, params) as cursor:
-            row: aiosqlite.Row | None = await cursor.fetchone()
-            return row
+        """The first row of a read query, or None (meant for queries that return one row)."""
+        rows = list(await self._reader.execute_fetchall(query, params))
+        row: aiosqlite.Row | None = rows[0] if rows else None
+        return row
 
     async def fetchall(self, query: str, params: Params = ()) -> list[aiosqlite.Row]:
         """Every row of a read query."""
-        async with self._reader.execute(query, params) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self._reader.execute_fetchall(query, params))
 
     async def fetchval(self, query: str, params: Params = (), default: Any = None) -> Any:
         """The first column of the first row, or `default`."""
