@@ -34,6 +34,16 @@ EXTENSIONS: tuple[str, ...] = (
 SYNC_HASH_KEY = "commands_sync_hash"
 HEARTBEAT_INTERVAL = 30.0
 HEARTBEAT_FILE = ".heartbeat"
+# A stop (SIGTERM) lets the interactions being handled finish for this long before the connection, the HTTP session
+# and the database close under them (docker stop waits 10 s before SIGKILL).
+SHUTDOWN_GRACE = 5.0
+# The tasks discord.py runs interaction handlers in: slash commands and autocompletes, views, modals, dynamic items.
+INTERACTION_TASKS = (
+    "CommandTree-invoker",
+    "discord-ui-view-dispatch-",
+    "discord-ui-modal-dispatch-",
+    "discord-ui-dynamic-item-",
+)
 
 
 def heartbeat_path(database_path: Path) -> Path:
@@ -129,8 +139,29 @@ class NexusBot(commands.Bot):
         """Log who we are once connected."""
         log.info("Connected as %s (id %s) to %d guilds", self.user, self.user and self.user.id, len(self.guilds))
 
+    async def finish_interactions(self, within: float = SHUTDOWN_GRACE) -> None:
+        """Wait (at most `within` seconds) for the interactions being handled, so that a member who was answered
+        "thinking…" gets the answer, and what follows an answer (its writes) is done before the database closes."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while True:
+            current = asyncio.current_task()
+            pending = {
+                task
+                for task in asyncio.all_tasks()
+                if task is not current and not task.done() and task.get_name().startswith(INTERACTION_TASKS)
+            }
+            remaining = deadline - loop.time()
+            if not pending or remaining <= 0:
+                if pending:
+                    log.warning("Stopping with %d interactions still being handled", len(pending))
+                return
+            await asyncio.wait(pending, timeout=remaining)
+
     async def close(self) -> None:
-        """Stop background work, disconnect, then close the database."""
+        """Let interactions in progress finish, stop background work, disconnect, then close the database."""
+        if not self.is_closed():
+            await self.finish_interactions()
         if self._heartbeat_task is not None:
             self._heartbeat_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
