@@ -312,9 +312,13 @@ class StandIn:
                 await asyncio.wait_for(self._changed.wait(), remaining)
 
     async def wait_for_request(self, method: str, path: str, count: int = 1, within: float = 5.0) -> RecordedRequest:
-        """Wait until `count` requests matched, and return the last one."""
-        await self.wait_for(lambda: len(self.requests_to(method, path)) >= count, within)
-        return self.requests_to(method, path)[count - 1]
+        """Wait until `count` matching requests were answered, and return the `count`-th."""
+
+        def answered() -> list[RecordedRequest]:
+            return [r for r in self.requests_to(method, path) if r.status]
+
+        await self.wait_for(lambda: len(answered()) >= count, within)
+        return answered()[count - 1]
 
     def _notify(self) -> None:
         self._changed.set()
