@@ -30,6 +30,8 @@ from sandbox.models import (
     ADMINISTRATOR,
     DM,
     GUILD_TEXT,
+    MANAGE_THREADS,
+    PRIVATE_THREAD,
     ApiError,
     Channel,
     Guild,
@@ -531,7 +533,12 @@ class StandIn:
 
     async def say(self, member: Member, content: str, /, *, in_channel: Channel | int | None = None) -> Message:
         """The member posts a message (the bot gets MESSAGE_CREATE if its intents ask for it)."""
-        channel = self._channel(in_channel if in_channel is not None else self.guild.general)
+        channel = self._where(member, in_channel)
+        if channel.is_thread and channel.archived:
+            if channel.locked and not member.permissions & MANAGE_THREADS:
+                raise NotPossible(f"thread {channel.id} is locked")
+            channel.archived = False  # a member posting in an archived thread reopens it
+            self.emit("THREAD_UPDATE", channel.payload(), intent=GUILDS)
         message = Message(self.world.ids.next(), channel.id, channel.guild_id, member.user, content=content)
         self.world.messages[message.id] = message
         self.emit("MESSAGE_CREATE", self.message_event(message), intent=GUILD_MESSAGES)
@@ -544,6 +551,16 @@ class StandIn:
         found = self.world.channels.get(id_of(channel))
         if found is None or found.deleted:
             raise NotPossible(f"no channel {channel!r}")
+        return found
+
+    def _where(self, member: Member, channel: Channel | int | None) -> Channel:
+        """The channel a member acts in (default #general): it must be one they can see."""
+        found = self._channel(channel if channel is not None else self.guild.general)
+        if found.guild_id != member.guild.id:
+            raise NotPossible(f"channel {found.id} is not in {member.name}'s guild")
+        moderator = member.permissions & (MANAGE_THREADS | ADMINISTRATOR)
+        if found.type == PRIVATE_THREAD and member.id not in found.member_ids and not moderator:
+            raise NotPossible(f"{member.name} is not in the private thread {found.name!r}")
         return found
 
     def _message(self, message: Message | InteractionHandle | int, member: Member) -> Message:
@@ -586,9 +603,7 @@ class StandIn:
     ) -> InteractionHandle:
         if self.gateway.current is None:
             raise RuntimeError("no bot is connected to the stand-in's gateway")
-        target = self._channel(channel if channel is not None else self.guild.general)
-        if target.guild_id != member.guild.id:
-            raise NotPossible(f"channel {target.id} is not in {member.name}'s guild")
+        target = self._where(member, channel)
         interaction_id, token = self.world.ids.next(), new_token()
         payload = builders.interaction_payload(
             self.world,

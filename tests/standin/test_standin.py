@@ -417,6 +417,20 @@ async def test_private_threads_members_and_archiving(standin: StandIn, tiny: Tin
     assert refused.value.code == 50083
 
 
+async def test_a_private_thread_is_seen_by_its_members_only(standin: StandIn, tiny: TinyBot) -> None:
+    alice, bob = standin.add_member("alice"), standin.add_member("bob")
+    general = tiny.get_channel(standin.guild.general)
+    assert isinstance(general, discord.TextChannel)
+    thread = await general.create_thread(name="pair")
+    await thread.add_user(discord.Object(alice.id))
+
+    assert (await standin.slash(alice, "demo run", in_channel=thread.id)).acknowledged
+    said = await standin.say(alice, "hello partner", in_channel=thread.id)
+    with pytest.raises(NotPossible, match="not in the private thread"):
+        await standin.slash(bob, "demo run", in_channel=thread.id)
+    assert [m.content for m in standin.messages_in(thread.id)] == [said.content]
+
+
 async def test_dms_and_closed_dms(standin: StandIn, tiny: TinyBot) -> None:
     alice = standin.add_member("alice")
     closed = standin.add_member("closed", dms_open=False)
