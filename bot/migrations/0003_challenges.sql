@@ -81,12 +81,6 @@ CREATE VIRTUAL TABLE challenge_search USING fts5 (
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
 
--- FTS5 merges its segments as it goes; with its default (merge every 4 segments of a level) one write in a few dozen
--- paid for rewriting megabytes of index at 100,000 challenges. Merging at 16 (a crisis merge at 32) halves the
--- write tail there without a measurable cost to searches (benchmarks/bench_challenges.py).
-INSERT INTO challenge_search (challenge_search, rank) VALUES ('automerge', 16);
-INSERT INTO challenge_search (challenge_search, rank) VALUES ('crisismerge', 32);
-
 CREATE TRIGGER challenges_search_insert AFTER INSERT ON challenges WHEN new.deleted_at IS NULL BEGIN
     INSERT INTO challenge_search (rowid, title, description, tags, solutions)
     VALUES (new.id, new.title, new.description, new.tags, '');
