@@ -78,7 +78,7 @@ async def burst(standin: StandIn, *, fault: Fault, label: str, reconnects: bool 
 
 
 async def assert_nothing_lost(
-    standin: StandIn, bot: NexusBot, clock: FakeClock, database: Path, handles: list[InteractionHandle]
+    standin: StandIn, clock: FakeClock, database: Path, handles: list[InteractionHandle]
 ) -> int:
     """Every interaction answered without an unexpected error; every confirmed challenge stored; every pair
     introduced (the pairing loop retries an introduction that failed). Returns the confirmed challenges."""
@@ -137,7 +137,7 @@ async def test_gateway_faults_in_the_middle_of_bursts(
     handles += await burst(standin, fault=invalid_for_good, label="op9-new-session", reconnects=False)
 
     assert (standin.gateway.identifies, standin.gateway.resumes) == (2, 3)
-    confirmed = await assert_nothing_lost(standin, nexus, clock, database_path, handles)
+    confirmed = await assert_nothing_lost(standin, clock, database_path, handles)
     answered = count(handles, lambda ix: ix.final)
     figures.add(
         "faults (gateway)",
@@ -183,7 +183,7 @@ async def test_rate_limit_storms_and_server_errors(
     handles = await burst(standin, fault=nothing, label="storm")
     handles += await burst(standin, fault=nothing, label="storm-2")
     assert all(fault.remaining == 0 for fault in injected), [f for f in injected if f.remaining]
-    confirmed = await assert_nothing_lost(standin, nexus, clock, database_path, handles)
+    confirmed = await assert_nothing_lost(standin, clock, database_path, handles)
 
     # Every confirmed challenge reached the challenge channel, or its member was told it did not.
     posted = {m.embeds[0]["title"] for m in standin.messages_in(challenges) if m.embeds}
