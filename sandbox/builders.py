@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sandbox.models import THREAD_TYPES, Channel, Member, Message, Role, User, id_of
+from sandbox.models import THREAD_TYPES, Channel, Member, Message, RecordedFile, Role, User, id_of
 from sandbox.world import World
 
 INTERACTION_VERSION = 1
@@ -19,7 +19,7 @@ STRING_OPTION_LIMIT = 6000
 SAFE_INTEGER = 2**53
 
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
-STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6, 7, 8, 9, 10
+STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 3, 4, 5, 6, 7, 8, 9, 10, 11
 ENTITY_SELECTS = {5: USER, 6: ROLE, 7: MENTIONABLE, 8: CHANNEL}
 SELECTS = (3, *ENTITY_SELECTS)
 
@@ -147,6 +147,12 @@ def _option_value(
             raise NotPossible(f"{where}: expects True or False, got {value!r}")
     elif kind in (USER, ROLE, CHANNEL, MENTIONABLE):
         return str(resolve_entity(world, member, where, kind, value, resolved, option.get("channel_types")))
+    elif kind == ATTACHMENT:
+        if not isinstance(value, RecordedFile):
+            raise NotPossible(f"{where}: expects a file, e.g. RecordedFile('data.json', b'...'), got {value!r}")
+        attachment = world.add_attachment(member.guild.general, value)
+        resolved.setdefault("attachments", {})[attachment["id"]] = attachment
+        return attachment["id"]
     else:
         raise NotPossible(f"{where}: option type {kind} is not supported by the stand-in")
     if choices and value not in choices:

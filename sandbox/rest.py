@@ -502,18 +502,7 @@ class Rest:
             message.attachments = [message.attachments[i] for i in kept]
             message.files = [message.files[i] for i in kept]
         for file in files:
-            attachment_id = str(self.world.ids.next())
-            url = f"{self.standin.base_url}/attachments/{message.channel_id}/{attachment_id}/{file.filename}"
-            message.attachments.append(
-                {
-                    "id": attachment_id,
-                    "filename": file.filename,
-                    "size": len(file.data),
-                    "url": url,
-                    "proxy_url": url,
-                    "content_type": file.content_type,
-                }
-            )
+            message.attachments.append(self.world.add_attachment(message.channel_id, file))
             message.files.append(file)
 
     def _edit(self, message: Message, body: dict[str, Any], files: list[RecordedFile], creating: bool = False) -> None:

@@ -108,6 +108,8 @@ class StandIn:
         app.router.add_route("*", "/gateway", self.gateway.handle)
         app.router.add_route("*", "/gateway-resume", self.gateway.handle)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._handle)
+        app.router.add_route("GET", "/attachments/{channel}/{attachment}/{filename}", self._attachment)
+        app.router.add_route("*", "/{tail:.*}", self._unknown)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -116,6 +118,7 @@ class StandIn:
         self.port = sock.getsockname()[1]
         await web.SockSite(self._runner, sock).start()
         self.gateway.resume_url = f"ws://127.0.0.1:{self.port}/gateway-resume"
+        self.world.base_url = self.base_url
         return self
 
     async def stop(self) -> None:
@@ -657,6 +660,19 @@ class StandIn:
         recorded.status = response.status
         self._notify()
         return response
+
+    async def _attachment(self, request: web.Request) -> web.StreamResponse:
+        """The CDN: the bytes of an uploaded file."""
+        file = self.world.attachments.get(int(request.match_info["attachment"]))
+        if file is None or file.filename != request.match_info["filename"]:
+            return web.Response(status=404)
+        return web.Response(body=file.data, content_type=file.content_type or "application/octet-stream")
+
+    async def _unknown(self, request: web.Request) -> web.StreamResponse:
+        recorded = RecordedRequest(request.method, request.path, dict(request.query), {}, None, [], 404)
+        self.requests.append(recorded)
+        self.record_violation(Violation(404, 0, f"the stand-in has no route {request.method} {request.path}", recorded))
+        return json_response({"message": "404: Not Found", "code": 0}, 404)
 
     def _serve(self, request: web.Request, recorded: RecordedRequest) -> web.Response:
         method, path = recorded.method, recorded.path

@@ -16,6 +16,7 @@ from sandbox.models import (
     Guild,
     Member,
     Message,
+    RecordedFile,
     Role,
     Snowflakes,
     User,
@@ -38,6 +39,9 @@ class World:
         self.commands: dict[int | None, list[dict[str, Any]]] = {}
         # Permission overrides server admins set under Integrations: command id -> allowed role and user ids.
         self.command_overrides: dict[str, set[int]] = {}
+        # Every file uploaded (by the bot or by a member's attachment option), served at `attachment_url`.
+        self.attachments: dict[int, RecordedFile] = {}
+        self.base_url = ""  # set when the server listens
         self.guild = self.add_guild("ProDev Project Nexus")
 
     def add_user(self, username: str, *, bot: bool = False, dms_open: bool = True) -> User:
@@ -105,6 +109,20 @@ class World:
         guild.channels[channel.id] = channel
         self.channels[channel.id] = channel
         return channel
+
+    def add_attachment(self, channel_id: int, file: RecordedFile) -> dict[str, Any]:
+        """Store a file and return its attachment object (its URL serves the bytes)."""
+        attachment_id = self.ids.next()
+        self.attachments[attachment_id] = file
+        url = f"{self.base_url}/attachments/{channel_id}/{attachment_id}/{file.filename}"
+        return {
+            "id": str(attachment_id),
+            "filename": file.filename,
+            "size": len(file.data),
+            "url": url,
+            "proxy_url": url,
+            "content_type": file.content_type,
+        }
 
     def dm_channel(self, user: User) -> Channel:
         """The DM channel between the bot and `user`, created on first use."""

@@ -72,6 +72,11 @@ class TinyBot(commands.Bot):
             self.seen["current"] = current
             return self.choices
 
+        @demo.command(name="upload", description="Read an attached file")
+        async def upload(interaction: discord.Interaction[Any], file: discord.Attachment) -> None:
+            self.seen["uploaded"] = (file.filename, await file.read())
+            await interaction.response.send_message(f"read {file.size} bytes", ephemeral=True)
+
         @mod.command(name="reset", description="Moderators only")
         async def reset(interaction: discord.Interaction[Any]) -> None:
             await interaction.response.send_message("reset done", ephemeral=True)

@@ -6,11 +6,12 @@ import asyncio
 import io
 from typing import Any
 
+import aiohttp
 import discord
 import pytest
 from discord import app_commands
 
-from sandbox import NoResponse, NotPossible, StandIn, Violation
+from sandbox import NoResponse, NotPossible, RecordedFile, StandIn, Violation
 from sandbox.harness import TEST_TOKEN, point_discord_at, run_client, stop_client
 from sandbox.models import MANAGE_THREADS
 
@@ -373,6 +374,23 @@ async def test_files_are_recorded_with_their_bytes(standin: StandIn, tiny: TinyB
     [file] = ix.message.files
     assert (file.filename, file.text) == ("export.json", '{"concepts": []}')
     assert ix.message.attachments[0]["filename"] == "export.json"
+
+
+async def test_an_attachment_option_is_served_to_the_bot(standin: StandIn, tiny: TinyBot) -> None:
+    alice = standin.add_member("alice")
+
+    ix = await standin.slash(alice, "demo upload", file=RecordedFile("import.json", b'{"v": 1}', "application/json"))
+
+    assert tiny.seen["uploaded"] == ("import.json", b'{"v": 1}')
+    assert ix.message is not None
+    assert ix.message.content == "read 8 bytes"
+
+
+async def test_an_unknown_path_outside_the_api_is_a_violation(standin: StandIn) -> None:
+    async with aiohttp.ClientSession() as session, session.get(standin.base_url + "/nowhere") as response:
+        assert response.status == 404
+    [violation] = standin.take_violations()
+    assert "/nowhere" in violation.message
 
 
 async def test_allowed_mentions_decide_who_is_pinged(standin: StandIn, tiny: TinyBot) -> None:
