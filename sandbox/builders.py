@@ -303,8 +303,9 @@ def modal_submit_data(modal: dict[str, Any], values: Mapping[str, Any]) -> dict[
         else:
             picked = list(chosen.get(entry["custom_id"], []))
             allowed = [option["value"] for option in comp.get("options", [])]
-            if any(v not in allowed for v in picked) or not comp.get("min_values", 1) <= len(picked):
-                raise NotPossible(f"field {name!r}: choose from {allowed}")
+            low, high = comp.get("min_values", 1), comp.get("max_values", 1)
+            if any(v not in allowed for v in picked) or not low <= len(picked) <= high:
+                raise NotPossible(f"field {name!r}: choose {low} to {high} of {allowed}")
             submitted = {"type": comp["type"], "custom_id": entry["custom_id"], "values": picked}
         if entry["in_label"]:
             components.append({"type": 18, "id": entry["id"], "component": submitted})

@@ -350,6 +350,47 @@ async def test_a_modal_is_submitted_from_what_the_bot_sent(standin: StandIn, tin
         await standin.submit_modal(alice, ix, {"Title": "Again"})
 
 
+async def test_a_modal_with_labels_and_a_select(standin: StandIn, tiny: TinyBot) -> None:
+    alice = standin.add_member("alice")
+    submitted: list[tuple[str, list[str]]] = []
+    name = discord.ui.TextInput[Any](max_length=20)
+    track = discord.ui.Select[Any](
+        options=[discord.SelectOption(label="Backend"), discord.SelectOption(label="Frontend")]
+    )
+
+    class Join(discord.ui.Modal, title="Join"):
+        def __init__(self) -> None:
+            super().__init__()
+            self.add_item(discord.ui.Label(text="Your name", component=name))
+            self.add_item(discord.ui.Label(text="Track", description="Which programme", component=track))
+
+        async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+            submitted.append((name.value, track.values))
+            await interaction.response.defer()
+
+    async def open_modal(interaction: discord.Interaction[Any]) -> None:
+        view = discord.ui.View()
+        button = discord.ui.Button[Any](label="Join", custom_id="join")
+
+        async def on_click(i: discord.Interaction[Any]) -> None:
+            await i.response.send_modal(Join())
+
+        button.callback = on_click  # type: ignore[method-assign]
+        view.add_item(button)
+        await interaction.response.send_message("pairing", view=view)
+
+    tiny.on_run = open_modal
+    posted = await standin.slash(alice, "demo run")
+    opened = await standin.click(alice, posted, label="Join")
+    with pytest.raises(NotPossible, match="choose 1 to 1 of"):
+        await standin.submit_modal(alice, opened, {"Your name": "Ada", "Track": ["Mobile"]})
+    answer = await standin.submit_modal(alice, opened, {"your name": "Ada", "track": ["Backend"]})
+
+    assert submitted == [("Ada", ["Backend"])]
+    assert answer.response_type == 6  # a modal opened from a message may update it
+    assert answer.payload["message"]["id"] == str(posted.message.id)  # type: ignore[union-attr]
+
+
 async def test_a_message_command_gets_the_resolved_message(standin: StandIn, tiny: TinyBot) -> None:
     alice, bob = standin.add_member("alice"), standin.add_member("bob")
     said = await standin.say(bob, "use select_related")
