@@ -22,6 +22,7 @@ from cogs.pairing.cog import Pairing
 from cogs.pairing.store import JoinRequest, PairingStore
 from sandbox import InteractionHandle, Member, Message, StandIn
 from sandbox.harness import TEST_TOKEN, point_discord_at, run_client, stop_client
+from sandbox.models import MANAGE_THREADS
 
 pytestmark = pytest.mark.asyncio
 
@@ -390,7 +391,13 @@ async def test_weekly_rounds_run_once_with_a_reminder_and_a_check_in_a_week_late
     assert "every **Wednesday at 18:00**, Africa/Lagos (UTC+01:00)" in ix.message.content
     assert f"<t:{int(wednesday.timestamp())}:F>" in ix.message.content
 
-    alice, bob, outsider = standin.add_member("alice"), standin.add_member("bob"), standin.add_member("eve")
+    # Eve can see the private thread (Manage Threads), but she is not one of the partners.
+    keepers = standin.add_role("Thread keepers", permissions=MANAGE_THREADS)
+    alice, bob, outsider = (
+        standin.add_member("alice"),
+        standin.add_member("bob"),
+        standin.add_member("eve", roles=[keepers]),
+    )
     await join(standin, alice, "backend", timezone="America/New_York")
     queued = await join(standin, bob, "frontend", timezone="Asia/Tokyo")
     assert f"Next pairing round: <t:{int(wednesday.timestamp())}:F>" in queued.content
