@@ -16,6 +16,8 @@ from discord import app_commands
 
 log = logging.getLogger(__name__)
 
+UNKNOWN_INTERACTION = 10062  # Discord's error code for an interaction that expired or was already answered
+
 
 class NexusError(Exception):
     """An error whose message is written for the member who caused it."""
@@ -105,6 +107,11 @@ def describe(error: BaseException, interaction: discord.Interaction[Any]) -> str
 
 async def report_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
     """Answer `interaction` ephemerally with the sentence for `error`, whether or not it was answered already."""
+    original = _unwrap(error)
+    if isinstance(original, discord.NotFound) and original.code == UNKNOWN_INTERACTION:
+        # Discord already dropped this interaction (acknowledged too late): nobody is left to answer.
+        log.warning("Interaction for %s expired before it was answered", _command_name(interaction))
+        return
     message = describe(error, interaction)
     try:
         if interaction.response.is_done():

@@ -18,6 +18,7 @@ from bot.errors import (
     NotFoundError,
     NotModeratorError,
     describe,
+    report_error,
 )
 
 
@@ -70,3 +71,12 @@ def test_unexpected_error_has_a_reference_in_answer_and_log(caplog: pytest.LogCa
     assert match.group(1) in caplog.text
     assert "ZeroDivisionError" in caplog.text  # the traceback is logged
     assert "division by zero" not in answer  # internals never reach the member
+
+
+async def test_an_expired_interaction_is_a_warning_not_an_error(caplog: pytest.LogCaptureFixture) -> None:
+    response = SimpleNamespace(status=404, reason="Not Found")
+    expired = discord.NotFound(response, {"code": 10062, "message": "Unknown interaction"})  # type: ignore[arg-type]
+    with caplog.at_level(logging.WARNING, logger="bot.errors"):
+        await report_error(fake_interaction(), expired)
+    assert [record.levelname for record in caplog.records] == ["WARNING"]
+    assert "expired" in caplog.text
