@@ -73,6 +73,8 @@ def check_category(text: str) -> Category:
         if wanted in (category.value, category.label.casefold()):
             return category
     known = ", ".join(f"`{category.value}`" for category in Category)
+    if not wanted:
+        raise ValueError(f"Give the tip a category. The categories are: {known}.")
     close = _closest(text, [category.value for category in Category])
     raise ValueError(f"`{text.strip()}` isn't a tip category.{_did_you_mean(close)} The categories are: {known}.")
 
