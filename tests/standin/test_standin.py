@@ -483,11 +483,27 @@ async def test_a_private_thread_is_seen_by_its_members_only(standin: StandIn, ti
     thread = await general.create_thread(name="pair")
     await thread.add_user(discord.Object(alice.id))
 
-    assert (await standin.slash(alice, "demo run", in_channel=thread.id)).acknowledged
+    async def with_button(interaction: discord.Interaction[Any]) -> None:
+        view = discord.ui.View()
+        met = discord.ui.Button[Any](label="Met", custom_id="met")
+
+        async def noted(i: discord.Interaction[Any]) -> None:
+            await i.response.defer()
+
+        met.callback = noted  # type: ignore[method-assign]
+        view.add_item(met)
+        await interaction.response.send_message("did you meet?", view=view)
+
+    tiny.on_run = with_button
+    asked = await standin.slash(alice, "demo run", in_channel=thread.id)
     said = await standin.say(alice, "hello partner", in_channel=thread.id)
     with pytest.raises(NotPossible, match="not in the private thread"):
         await standin.slash(bob, "demo run", in_channel=thread.id)
-    assert [m.content for m in standin.messages_in(thread.id)] == [said.content]
+    with pytest.raises(NotPossible, match="not in the private thread"):
+        await standin.click(bob, asked, "met")
+    keeper = standin.add_member("keeper", roles=[standin.add_role("Keepers", MANAGE_THREADS)])
+    assert (await standin.click(keeper, asked, "met")).response_type == 6
+    assert [m.content for m in standin.messages_in(thread.id)] == ["did you meet?", said.content]
 
 
 async def test_dms_and_closed_dms(standin: StandIn, tiny: TinyBot) -> None:
