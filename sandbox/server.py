@@ -25,6 +25,7 @@ from sandbox.interactions import (
     MESSAGE_COMPONENT,
     MODAL_SUBMIT,
     InteractionHandle,
+    NoResponse,
 )
 from sandbox.models import (
     ADMINISTRATOR,
@@ -298,6 +299,16 @@ class StandIn:
         taken = [v for v in self.violations if code is None or v.code == code]
         self.violations = [v for v in self.violations if v not in taken]
         return taken
+
+    async def settle(self) -> None:
+        """Wait until every interaction was acknowledged or its deadline passed (which records a violation).
+
+        Call before `assert_clean` at teardown, so that an interaction the bot never answers fails the test even
+        when the test did not wait for it. Bounded by the acknowledgement deadline."""
+        for ix in list(self.interactions.values()):
+            if not ix.acknowledged:
+                with contextlib.suppress(NoResponse):
+                    await ix.wait_acknowledged()
 
     def assert_clean(self) -> None:
         """Fail if any rule was broken, an unknown endpoint was called, or an interaction went unanswered."""

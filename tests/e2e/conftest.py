@@ -34,6 +34,7 @@ async def standin() -> AsyncIterator[StandIn]:
     """A local Discord; the test fails at teardown if the bot broke one of Discord's rules."""
     async with StandIn() as server:
         yield server
+        await server.settle()
         server.assert_clean()
 
 

@@ -103,6 +103,7 @@ async def standin(request: pytest.FixtureRequest) -> AsyncIterator[StandIn]:
     marker = request.node.get_closest_marker("standin")
     async with StandIn(**(marker.kwargs if marker else {})) as server:
         yield server
+        await server.settle()
         server.assert_clean()
 
 
