@@ -11,6 +11,7 @@ import signal
 from collections.abc import Sequence
 from pathlib import Path
 
+import aiohttp
 import discord
 import yarl
 from discord.ext import commands
@@ -32,6 +33,11 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.tips",
 )
 SYNC_HASH_KEY = "commands_sync_hash"
+# discord.py opens one HTTP connection per simultaneous request (its pool is unlimited): a burst of 1,000 interactions
+# opened 1,000 connections (1,000 TLS handshakes against Discord), costing CPU just when it is scarce, and memory that
+# stays. A bounded pool reuses connections; a request waits for a free one only while 100 are in flight
+# (python -m benchmarks, 1,000 mixed reads at once: 504 -> 1,000 answered in time; resident memory 137 -> 119 MB).
+HTTP_CONNECTIONS = 100
 HEARTBEAT_INTERVAL = 30.0
 HEARTBEAT_FILE = ".heartbeat"
 # A stop (SIGTERM) lets the interactions being handled finish for this long before the connection, the HTTP session
@@ -92,6 +98,12 @@ class NexusBot(commands.Bot):
             await self.load_extension(extension)
         await self.sync_commands_if_changed()
         self._heartbeat_task = asyncio.create_task(self._heartbeat(), name="nexus-heartbeat")
+
+    async def login(self, token: str) -> None:
+        """Log in over a bounded pool of HTTP connections (HTTP_CONNECTIONS), made here: it needs the running loop."""
+        if self.http.connector is discord.utils.MISSING:
+            self.http.connector = aiohttp.TCPConnector(limit=HTTP_CONNECTIONS)
+        await super().login(token)
 
     def register_page_source(self, kind: str, source: PageSource) -> None:
         """Make a listing kind available to the shared paginator."""
