@@ -204,6 +204,12 @@ def off_the_guild_list(guild: Guild, members: Sequence[Member]) -> Iterator[None
             guild.members[member.id] = member
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_kb(pid: int) -> dict[str, int]:
     """VmRSS (now) and VmHWM (peak) of a process, in kB."""
     found: dict[str, int] = {}
@@ -510,6 +516,26 @@ class Bench:
     async def bursts(self) -> None:
         """1,000 interactions dispatched at once: `/nexus ping`, then a mix of read commands."""
         standin, crowd, scale, rng = self.standin, self.crowd, self.scale, self.rng
+        own_profile = await self._profile_self() if self.profile == "py-spy" else None
+        try:
+            await self._bursts(standin, crowd, scale, rng)
+        finally:
+            if own_profile is not None and own_profile.returncode is None:
+                own_profile.send_signal(signal.SIGINT)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(own_profile.wait(), 30)
+
+    async def _profile_self(self) -> asyncio.subprocess.Process:
+        """py-spy on this process (the stand-in's side of the bursts)."""
+        output = self.folder / "standin.pyspy.txt"
+        self.results["standin_profile"] = str(output)
+        return await asyncio.create_subprocess_exec(
+            "py-spy", "record", "--pid", str(os.getpid()), "--format", "raw", "--rate", "250",
+            "--output", str(output), "--nonblocking",
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+
+    async def _bursts(self, standin: TimedStandIn, crowd: Crowd, scale: Scale, rng: random.Random) -> None:
         await self.burst("burst_ping", [standin.slash(member, "nexus ping", wait=False) for member in crowd.burst])
 
         def mixed(index: int, member: Member) -> Awaitable[InteractionHandle]:
@@ -528,6 +554,8 @@ class Bench:
 
     async def burst(self, key: str, dispatches: list[Awaitable[InteractionHandle]]) -> None:
         """Dispatch every interaction (each call returns as soon as it is queued on the gateway), then wait."""
+        assert self.bot.process is not None
+        bot_cpu, own_cpu = cpu_seconds(self.bot.process.pid), time.process_time()
         started = time.perf_counter_ns()
         handles = [await dispatch for dispatch in dispatches]
         dispatched = time.perf_counter_ns()
@@ -556,11 +584,15 @@ class Bench:
             "throughput_per_s": round(len(answered) / ((last - started) / 1e9), 1),
             "unexpected_errors": tally.unexpected,
             "all_within_deadline": missed == 0 and bool(acks) and max(acks) <= BURST_DEADLINE * 1000,
+            "wall_s": round((time.perf_counter_ns() - started) / 1e9, 2),
+            "bot_cpu_s": round(cpu_seconds(self.bot.process.pid) - bot_cpu, 2),
+            "standin_cpu_s": round(time.process_time() - own_cpu, 2),
         }
         self.results.setdefault("bursts", {})[key] = result
         self.say(
             f"  {key:<22} {len(answered)}/{len(handles)} acknowledged, slowest {result['slowest_ack_ms']} ms, "
-            f"{result['throughput_per_s']}/s"
+            f"{result['throughput_per_s']}/s (CPU: bot {result['bot_cpu_s']} s, stand-in {result['standin_cpu_s']} s, "
+            f"wall {result['wall_s']} s)"
         )
         # Expired interactions were recorded as violations by the stand-in; they are part of this figure instead.
         self.standin.take_violations(10062)
