@@ -124,3 +124,33 @@ def excerpt(text: str, query: str, width: int = 160) -> str:
     start = max(min(found) - width // 4, 0) if found else 0
     piece = flat[start : start + width - 2]
     return ("…" if start > 0 else "") + piece + ("…" if start + len(piece) < len(flat) else "")
+
+
+def _stem(word: str) -> str:
+    """A rough stem, enough to see "migrations" and "migration" as one word."""
+    for suffix in ("ations", "ation", "ings", "ing", "ies", "es", "ed", "s"):
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+class Likeness:
+    """Scores candidates against a challenge's words: each shared word counts 1, in a title 2 (stems compared)."""
+
+    def __init__(self, words: list[str]) -> None:
+        stems = sorted({_stem(word) for word in words}, key=len, reverse=True)
+        # A stem at the start of a word ("migrat" in "migrations"); longest first, so the longest stem wins.
+        self._pattern = re.compile(r"\b(" + "|".join(map(re.escape, stems)) + ")") if stems else None
+
+    def score(self, title: str, opening: str) -> float:
+        """2 per shared word in `title`, 1 per other shared word in `opening`."""
+        if self._pattern is None:
+            return 0.0
+        in_title = set(self._pattern.findall(title.casefold()))
+        in_opening = set(self._pattern.findall(opening.casefold())) - in_title
+        return 2.0 * len(in_title) + len(in_opening)
+
+
+def similarity(words: list[str], title: str, opening: str) -> float:
+    """How alike a candidate is to a challenge described by `words` (see Likeness)."""
+    return Likeness(words).score(title, opening)

@@ -19,12 +19,13 @@ import aiosqlite
 
 from bot.database import Database
 from bot.errors import ConflictError, NotAllowedError, NotFoundError
-from cogs.challenges.fts import build_match_query, with_tag
+from cogs.challenges.fts import build_match_query, terms, with_tag
 from cogs.challenges.models import (
     AcceptResult,
     Challenge,
     CuratedSeed,
     Leader,
+    Likeness,
     SearchHit,
     SearchResult,
     Solution,
@@ -47,6 +48,7 @@ PREFIX_MIN_LENGTH = 3
 SIMILAR_TERMS = 6
 SIMILAR_DESCRIPTION_CHARS = 100
 SIMILAR_WINDOW = 150
+SIMILAR_OPENING_CHARS = 300
 # Title matters most, then tags, then the description, then the solutions' text.
 BM25_WEIGHTS = (10.0, 3.0, 6.0, 2.0)
 
@@ -546,19 +548,41 @@ class ChallengeStore:
         return [by_id[challenge_id] for challenge_id in page if challenge_id in by_id], len(ranked), capped
 
     async def similar(self, guild_id: int, challenge: Challenge, limit: int = SIMILAR_LIMIT) -> list[Challenge]:
-        """Earlier live challenges most like this one (any word of its title or description's start, ranked)."""
-        match = build_match_query(
-            f"{challenge.title} {challenge.description[:SIMILAR_DESCRIPTION_CHARS]}",
-            mode="any",
-            columns=("title", "description"),
-            limit=SIMILAR_TERMS,
-        )
+        """Earlier live challenges most like this one: among the newest that share a word of its title or opening
+        line, those sharing the most words (in their titles above all).
+
+        bm25 would first scan every listed word's whole index to weigh it, tens of milliseconds for common words
+        in a big guild; the index here only finds candidates, newest first, and `similarity` ranks them.
+        """
+        text = f"{challenge.title} {challenge.description[:SIMILAR_DESCRIPTION_CHARS]}"
+        match = build_match_query(text, mode="any", columns=("title", "description"), limit=SIMILAR_TERMS)
         if match is None:
             return []
-        found, _, _ = await self._ranked(
-            match, guild_id, "AND c.number < ?", [challenge.number], limit, 0, window=SIMILAR_WINDOW
+        # Earlier means a smaller id (ids grow with numbers in a guild): a bound the index itself can seek to.
+        candidates = await self.db.fetchall(
+            """
+            SELECT c.id, c.number, c.title, substr(c.description, 1, ?) AS opening
+            FROM challenge_search CROSS JOIN challenges c ON c.id = challenge_search.rowid
+            WHERE challenge_search MATCH ? AND challenge_search.rowid < ? AND c.guild_id = ? AND c.deleted_at IS NULL
+            ORDER BY challenge_search.rowid DESC LIMIT ?
+            """,
+            (SIMILAR_OPENING_CHARS, match, challenge.id, guild_id, SIMILAR_WINDOW),
         )
-        return found
+        likeness = Likeness(terms(text, limit=SIMILAR_TERMS))
+        scored = sorted(
+            ((likeness.score(row["title"], row["opening"]), row["number"], row["id"]) for row in candidates),
+            reverse=True,
+        )
+        best = [challenge_id for score, _, challenge_id in scored[:limit] if score > 0]
+        if not best:
+            return []
+        placeholders = ", ".join("?" * len(best))
+        rows = await self.db.fetchall(
+            f"SELECT {_CHALLENGE_COLUMNS} FROM challenges c WHERE c.id IN ({placeholders})",  # noqa: S608
+            best,
+        )
+        by_id = {row["id"]: _challenge(row) for row in rows}
+        return [by_id[challenge_id] for challenge_id in best if challenge_id in by_id]
 
     async def search(
         self, guild_id: int, query: str, tag: str | None = None, *, limit: int = 10, offset: int = 0
@@ -646,9 +670,21 @@ class ChallengeStore:
         prefix = len(words[-1]) >= PREFIX_MIN_LENGTH if words else False
         match = build_match_query(text, prefix_last=prefix, columns=("title", "tags"))
         if match is not None and len(found) < limit:
-            ranked, _, _ = await self._ranked(match, guild_id, status, [], limit, 0, window=AUTOCOMPLETE_WINDOW)
+            # The newest matches, ranked by the words they share with what was typed (titles count double):
+            # cheaper than bm25, which would first weigh every word against the whole index, at each keystroke.
+            rows = await self.db.fetchall(
+                f"""
+                SELECT c.number, c.title, c.tags
+                FROM challenge_search CROSS JOIN challenges c ON c.id = challenge_search.rowid
+                WHERE challenge_search MATCH ? AND c.guild_id = ? AND c.deleted_at IS NULL {status}
+                ORDER BY challenge_search.rowid DESC LIMIT ?
+                """,  # noqa: S608 - fixed fragments
+                (match, guild_id, AUTOCOMPLETE_WINDOW),
+            )
+            likeness = Likeness(terms(text))
+            ranked = sorted(rows, key=lambda row: (-likeness.score(row["title"], row["tags"]), -row["number"]))
             seen = {number for number, _ in found}
-            found += [(item.number, item.title) for item in ranked if item.number not in seen]
+            found += [(row["number"], row["title"]) for row in ranked if row["number"] not in seen]
         return found[:limit]
 
     async def _numbers_starting_with(

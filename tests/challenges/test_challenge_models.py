@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cogs.challenges.models import Solution, can_manage, excerpt, sort_solutions
+from cogs.challenges.models import Solution, can_manage, excerpt, similarity, sort_solutions
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,15 @@ def test_excerpt_is_never_longer_than_asked(text: str, query: str, width: int) -
 
 def test_excerpt_drops_code_fences() -> None:
     assert excerpt("Run:\n```py\nmigrate()\n```", "migrate") == "Run: py migrate()"
+
+
+@pytest.mark.parametrize(
+    ("title", "opening", "expected"),
+    [
+        ("Migrations fail on staging", "", 4.0),  # two shared words in the title ("migration" ~ "migrations")
+        ("Staging is down", "the migration broke it", 3.0),
+        ("Unrelated", "nothing in common", 0.0),
+    ],
+)
+def test_similarity_counts_shared_words_titles_double(title: str, opening: str, expected: float) -> None:
+    assert similarity(["migration", "staging"], title, opening) == expected
