@@ -116,7 +116,12 @@ def _guild_id(interaction: discord.Interaction[Any]) -> int:
 
 
 @app_commands.guild_only()
-class Challenges(commands.GroupCog, name=COG_NAME, group_name="challenge", group_description="The challenges log"):
+class Challenges(
+    commands.GroupCog,
+    name=COG_NAME,
+    group_name="challenge",
+    group_description="Technical challenges and their solutions",
+):
     """Log challenges, add and accept solutions, search them, and thank the members whose answers helped."""
 
     def __init__(
@@ -183,7 +188,10 @@ class Challenges(commands.GroupCog, name=COG_NAME, group_name="challenge", group
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        """Plant the curated challenges in every guild the bot is in."""
+        """Plant the curated challenges in every guild the bot is in (tracked: a shutdown lets it finish)."""
+        self._after_answer(self._seed_every_guild())
+
+    async def _seed_every_guild(self) -> None:
         for guild in self.bot.guilds:
             try:
                 await self.ensure_seeded(guild.id)
