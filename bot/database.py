@@ -8,6 +8,7 @@ thread, and two coroutines must never interleave statements inside one transacti
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -22,6 +23,9 @@ import aiosqlite
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5_000
+# WAL checkpoints run in the background on their own connection, at most this often, instead of inside whichever
+# member's write happens to cross SQLite's 1,000-page threshold (that write would pay for copying the whole log).
+CHECKPOINT_INTERVAL = 1.0
 MIGRATIONS_PACKAGE = "bot.migrations"
 
 Params = Sequence[Any] | dict[str, Any]
@@ -79,11 +83,22 @@ async def _configure(connection: aiosqlite.Connection) -> None:
 class Database:
     """The bot's database. Open it once with `Database.open`, pass it where it is needed, close it at the end."""
 
-    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
+    def __init__(
+        self,
+        path: Path,
+        writer: aiosqlite.Connection,
+        reader: aiosqlite.Connection,
+        checkpointer: aiosqlite.Connection | None = None,
+    ) -> None:
         self.path = path
         self._writer = writer
         self._reader = reader
+        self._checkpointer = checkpointer
         self._write_lock = asyncio.Lock()
+        self._dirty = False
+        self._checkpoint_task: asyncio.Task[None] | None = None
+        if checkpointer is not None:
+            self._checkpoint_task = asyncio.create_task(self._checkpoint_loop(), name="nexus-wal-checkpoint")
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Database:
@@ -103,13 +118,18 @@ class Database:
             reader = await aiosqlite.connect(path, isolation_level=None)
             await _configure(reader)
             await reader.execute("PRAGMA query_only = ON")
+            checkpointer = None
+            if str(path) != ":memory:":
+                await writer.execute("PRAGMA wal_autocheckpoint = 0")
+                checkpointer = await aiosqlite.connect(path, isolation_level=None)
+                await _configure(checkpointer)
         except sqlite3.Error as error:
             await writer.close()
             raise DatabaseError(f"cannot use the database at {path}: {error}") from error
         except BaseException:
             await writer.close()
             raise
-        database = cls(path, writer, reader)
+        database = cls(path, writer, reader, checkpointer)
         if migrate:
             try:
                 await database.migrate()
@@ -119,9 +139,37 @@ class Database:
         return database
 
     async def close(self) -> None:
-        """Close both connections (checkpointing the WAL into the main file)."""
+        """Stop checkpointing and close every connection (the last one checkpoints the WAL into the main file)."""
+        if self._checkpoint_task is not None:
+            self._checkpoint_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._checkpoint_task
+        if self._checkpointer is not None:
+            await self._checkpointer.close()
         await self._reader.close()
         await self._writer.close()
+
+    async def checkpoint(self) -> tuple[int, int, int]:
+        """Copy committed WAL pages into the main file without blocking readers or the writer (PASSIVE).
+
+        Returns SQLite's (busy, pages in the log, pages checkpointed).
+        """
+        connection = self._checkpointer or self._writer
+        rows = list(await connection.execute_fetchall("PRAGMA wal_checkpoint(PASSIVE)"))
+        busy, logged, done = rows[0]
+        return int(busy), int(logged), int(done)
+
+    async def _checkpoint_loop(self) -> None:
+        while True:
+            await asyncio.sleep(CHECKPOINT_INTERVAL)
+            if not self._dirty:
+                continue
+            self._dirty = False
+            try:
+                await self.checkpoint()
+            except sqlite3.Error as error:  # e.g. a long read in progress: the next round tries again
+                self._dirty = True
+                log.warning("WAL checkpoint failed, will retry: %s", error)
 
     # Reads: the reader connection, committed data only. Each read runs to completion in one step on the reader's
     # thread: a statement left open between awaits (execute, then fetch, then close) would keep the connection's read
@@ -157,6 +205,7 @@ class Database:
                 raise
             else:
                 await self._writer.execute("COMMIT")
+                self._dirty = True
 
     async def execute(self, query: str, params: Params = ()) -> int:
         """Run one write statement in its own transaction; returns the last inserted rowid."""

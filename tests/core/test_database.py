@@ -144,3 +144,18 @@ async def test_check_reports_a_stale_schema(tmp_path: Path) -> None:
         assert any("schema version is 0" in problem for problem in problems)
     finally:
         await db.close()
+
+
+async def test_writes_do_not_checkpoint_and_the_background_checkpoint_catches_up(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "nexus.db")
+    try:
+        [row] = await db._writer.execute_fetchall("PRAGMA wal_autocheckpoint")
+        assert row[0] == 0
+        await db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [(f"k{i}", "v" * 500) for i in range(3000)])
+        busy, logged, done = await db.checkpoint()
+        assert busy == 0
+        assert logged > 0 and done == logged  # every committed page is now in the main file
+        assert await db.fetchval("SELECT count(*) FROM meta WHERE key LIKE 'k%'") == 3000
+    finally:
+        await db.close()
+    assert not (tmp_path / "nexus.db-wal").exists() or (tmp_path / "nexus.db-wal").stat().st_size == 0
