@@ -278,9 +278,12 @@ class Challenges(
                     allowed_mentions=NO_MENTIONS,
                 )
                 return
+            except discord.Forbidden as error:
+                log.warning("Not allowed to post challenge #%s in channel %s: %s", challenge.number, channel_id, error)
+                problem = f"Discord refused me posting in <#{channel_id}> (check my permissions there)"
             except discord.HTTPException as error:
                 log.warning("Could not post challenge #%s in channel %s: %s", challenge.number, channel_id, error)
-                problem = f"Discord refused me posting in <#{channel_id}> (check my permissions there)"
+                problem = f"Discord failed to deliver the post to <#{channel_id}> (HTTP {error.status}); it may be down"
         await interaction.followup.send(
             f"Your challenge is saved as #{challenge.number}, but I couldn't post it in the challenge channel: "
             f"{problem}. Tell a moderator.",
