@@ -149,6 +149,9 @@ def page_view(state_id: int, page: int, page_count: int) -> discord.ui.View | No
         discord.ui.Button(label=f"{page + 1} / {page_count}", disabled=True, custom_id=f"nx:pgpos:{state_id}", row=0)
     )
     view.add_item(PageButton(state_id, page + 1, "Next ▶", disabled=page >= page_count - 1))
+    # PageButton (a registered dynamic item) answers the clicks, so nothing needs this view once sent: stopped,
+    # discord.py does not keep it in memory (forever for a public message, 15 minutes for an ephemeral one).
+    view.stop()
     return view
 
 

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 COG_NAME = "Challenges"
 MODAL_TIMEOUT = 15 * 60  # an interaction token lives 15 minutes; a modal submitted later can't be answered anyway
-VIEW_TIMEOUT = 10 * 60  # after this the view leaves memory; the dynamic items keep answering the buttons
+VIEW_TIMEOUT = 10 * 60  # unused once stopped (see challenge_view); the dynamic items answer the buttons
 MAX_HELPFUL_BUTTONS = 5
 
 
@@ -262,6 +262,9 @@ def challenge_view(challenge: Challenge, concept: tuple[str, str] | None = None)
     button = _concept_button(concept)
     if button is not None:
         view.add_item(button)
+    # Registered dynamic items answer every button here, so nothing needs the view once sent: stopped, discord.py
+    # does not keep it (and a timeout task) in memory for each answer.
+    view.stop()
     return view
 
 
@@ -280,4 +283,5 @@ def solution_view(solution: Solution) -> discord.ui.View:
     view = discord.ui.View(timeout=VIEW_TIMEOUT)
     view.add_item(HelpfulButton(solution.number, "a", solution.helpful, row=0))
     view.add_item(FullTextButton(solution.challenge_number))
+    view.stop()  # as in challenge_view
     return view

@@ -144,6 +144,9 @@ def concept_view(entries: Sequence[Entry], *, full_text_of: Entry | None = None)
         view.add_item(FullTextButton(full_text_of.slug))
     for entry in entries[:MAX_LINK_BUTTONS]:
         view.add_item(ConceptButton(entry.slug, entry.name))
+    # The registered dynamic items answer the clicks: stopped, the view is not kept in memory after sending (discord.py
+    # keeps an ephemeral message's view 15 minutes, and this one is in every answer of /concept show and search).
+    view.stop()
     return view
 
 
