@@ -330,6 +330,7 @@ class Bench:
         runs = self.scale.runs if runs is None else runs
         samples, acks, tally = [], [], Tally()
         by_outcome: dict[str, list[float]] = {}
+        requests_before = len(self.standin.requests)
         started = time.perf_counter()
         for index in range(self.scale.warmup + runs):
             ix = await act(index)
@@ -353,6 +354,10 @@ class Bench:
         if len(by_outcome) > 1:
             result["by_outcome"] = {kind: figures(values) for kind, values in by_outcome.items()}
         result["wall_s"] = round(time.perf_counter() - started, 1)
+        # Requests the bot made to the Discord API per run (a modal's opening included for the modal submits).
+        result["api_requests_per_run"] = round(
+            (len(self.standin.requests) - requests_before) / (self.scale.warmup + runs), 2
+        )
         self.results.setdefault("interactions", {})[key] = result
         await self.sql_phase(key)
         self.say(f"  {key:<22} p50 {result['p50_ms']:7.2f} ms  p99 {result['p99_ms']:7.2f} ms  ({result['wall_s']} s)")
