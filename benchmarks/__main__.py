@@ -116,6 +116,17 @@ def e2e_rows(results: dict[str, Any]) -> list[Row]:
                     figures["p99_ms"] <= limit and errors == 0,
                 )
             )
+            for outcome, part in figures.get("by_outcome", {}).items() if key == "pair_join" else ():
+                rows.append(
+                    Row(
+                        section,
+                        f"  of which {outcome} (n={part['n']:,}), p50 / p99",
+                        f"{_ms(part['p50_ms'])} / {_ms(part['p99_ms'])}",
+                        f"{_ratio(part['p50_ms'], floor['p50_ms'])} / {_ratio(part['p99_ms'], floor_p99)}",
+                        "-",
+                        None,
+                    )
+                )
     for key, label in (("burst_ping", "/nexus ping"), ("burst_mixed_reads", "mixed reads")):
         burst = results.get("bursts", {}).get(key)
         if burst is None or not burst.get("ack"):
