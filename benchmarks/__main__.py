@@ -120,7 +120,7 @@ def e2e_rows(results: dict[str, Any]) -> list[Row]:
                 rows.append(
                     Row(
                         section,
-                        f"  of which {outcome} (n={part['n']:,}), p50 / p99",
+                        f"/pair join, of which {outcome} (n={part['n']:,}), p50 / p99",
                         f"{_ms(part['p50_ms'])} / {_ms(part['p99_ms'])}",
                         f"{_ratio(part['p50_ms'], floor['p50_ms'])} / {_ratio(part['p99_ms'], floor_p99)}",
                         "-",
