@@ -20,6 +20,7 @@ import importlib
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -296,8 +297,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run, print, write; exit status 0 (a missed target is a finding, not a failure of the run)."""
+    """Run, print, write; exit status 0 (a missed target is a finding, not a failure of the run), 2 on bad options."""
     args = parse_args(argv)
+    if args.profile == "py-spy" and shutil.which("py-spy") is None:
+        print("python -m benchmarks: --profile py-spy needs py-spy (pip install py-spy)", file=sys.stderr)
+        return 2
     scale: Scale = QUICK if args.quick else FULL
     started = time.perf_counter()
 
