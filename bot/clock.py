@@ -50,3 +50,15 @@ class FakeClock(Clock):
                 await asyncio.wait_for(event.wait(), timeout=1.0)
             except TimeoutError:
                 continue
+
+
+async def sleep_or_wake(clock: Clock, seconds: float, wake: asyncio.Event) -> None:
+    """Sleep on `clock` for `seconds`, or less if `wake` is set first (e.g. a moderator changed a schedule)."""
+    sleeper = asyncio.create_task(clock.sleep(seconds))
+    waker = asyncio.create_task(wake.wait())
+    try:
+        await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (sleeper, waker):
+            task.cancel()
+        await asyncio.gather(sleeper, waker, return_exceptions=True)

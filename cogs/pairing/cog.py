@@ -25,6 +25,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import moderator_only
+from bot.clock import sleep_or_wake
 from bot.errors import ConflictError, InvalidInputError, NotAllowedError, NotFoundError, report_error
 from bot.ui import NO_MENTIONS, Page, mention_only, send_paginated, truncate
 from cogs.pairing.matching import Role, other_role
@@ -591,17 +592,7 @@ class Pairing(commands.GroupCog, group_name="pair", group_description="Backend Ã
                 log.exception("Pairing loop pass failed; trying again shortly")
                 wait = MAX_SLEEP.total_seconds()
             self.passes_done += 1
-            await self._sleep(wait)
-
-    async def _sleep(self, seconds: float) -> None:
-        sleeper = asyncio.create_task(self.bot.clock.sleep(seconds))
-        waker = asyncio.create_task(self._wake.wait())
-        try:
-            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in (sleeper, waker):
-                task.cancel()
-            await asyncio.gather(sleeper, waker, return_exceptions=True)
+            await sleep_or_wake(self.bot.clock, wait, self._wake)
 
     async def run_due_work(self) -> float:
         """Do everything due now; returns how long the loop may sleep."""

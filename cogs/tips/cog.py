@@ -20,6 +20,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import ensure_moderator, is_moderator, moderator_only
+from bot.clock import sleep_or_wake
 from bot.content import TIP_BODY_MAX_LENGTH, TIP_TITLE_MAX_LENGTH, Category, Content, load_default_content
 from bot.errors import ConflictError, InvalidInputError, NotFoundError, report_error
 from bot.ui import (
@@ -190,7 +191,7 @@ class Tips(commands.GroupCog, group_name="tip", group_description="Weekly backen
             async with self._pass_done:
                 self.passes_done += 1
                 self._pass_done.notify_all()
-            await self._sleep(wait)
+            await sleep_or_wake(self.bot.clock, wait, self._wake)
 
     async def fresh_pass(self) -> None:
         """Wake the loop and return once a pass that began after this call has finished (for tests: time moved,
@@ -199,16 +200,6 @@ class Tips(commands.GroupCog, group_name="tip", group_description="Weekly backen
             target = self.passes_started + 1
             self.schedules_changed()
             await self._pass_done.wait_for(lambda: self.passes_done >= target)
-
-    async def _sleep(self, seconds: float) -> None:
-        sleeper = asyncio.create_task(self.bot.clock.sleep(seconds))
-        waker = asyncio.create_task(self._wake.wait())
-        try:
-            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in (sleeper, waker):
-                task.cancel()
-            await asyncio.gather(sleeper, waker, return_exceptions=True)
 
     async def run_due_posts(self) -> float:
         """Post (or skip) every owed week of every guild; returns how long the loop may sleep."""
