@@ -52,6 +52,9 @@ from sandbox.world import World
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v10"
+# aiohttp listens with a backlog of 128: a burst of simultaneous callbacks overflowed it and the kernel dropped
+# connection attempts that discord.py retried seconds later, which looked like a slow bot.
+LISTEN_BACKLOG = 4096
 # Routes authenticated by the interaction token in the path: discord.py sends no Authorization header there.
 TOKEN_ROUTES = ("/interactions/", "/webhooks/")
 
@@ -117,7 +120,7 @@ class StandIn:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
-        await web.SockSite(self._runner, sock).start()
+        await web.SockSite(self._runner, sock, backlog=LISTEN_BACKLOG).start()
         self.gateway.resume_url = f"ws://127.0.0.1:{self.port}/gateway-resume"
         self.world.base_url = self.base_url
         return self
