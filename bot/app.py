@@ -17,6 +17,7 @@ import yarl
 from discord.ext import commands
 
 from bot.clock import Clock
+from bot.core_store import CoreStore
 from bot.database import Database
 from bot.errors import NexusTree
 from bot.guild_settings import GuildSettingsStore
@@ -85,14 +86,15 @@ class NexusBot(commands.Bot):
         self.synced_commands = False
         self._heartbeat_task: asyncio.Task[None] | None = None
         self.guild_settings: GuildSettingsStore
+        self.core: CoreStore
         point_client_at(settings)
 
     async def setup_hook(self) -> None:
         """Open the database, load every cog, register restart-proof buttons, sync commands if they changed."""
         self.db = await Database.open(self.settings.database_path)
         self.guild_settings = GuildSettingsStore(self.db)
-        cutoff = (self.clock.now() - PAGE_STATE_RETENTION).isoformat()
-        await self.db.execute("DELETE FROM page_state WHERE created_at < ?", (cutoff,))
+        self.core = CoreStore(self.db)
+        await self.core.prune_page_states(self.clock.now() - PAGE_STATE_RETENTION)
         self.add_dynamic_items(PageButton)
         for extension in self.extensions_to_load:
             await self.load_extension(extension)
@@ -125,15 +127,12 @@ class NexusBot(commands.Bot):
     async def sync_commands_if_changed(self) -> bool:
         """Sync with Discord only when the definitions differ from the last successful sync (rate limits are daily)."""
         digest = self.commands_hash()
-        if await self.db.fetchval("SELECT value FROM meta WHERE key = ?", (SYNC_HASH_KEY,)) == digest:
+        if await self.core.get_meta(SYNC_HASH_KEY) == digest:
             log.info("Commands unchanged since the last sync; not syncing")
             return False
         target = self._sync_target()
         synced = await self.tree.sync(guild=target)
-        await self.db.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (SYNC_HASH_KEY, digest),
-        )
+        await self.core.set_meta(SYNC_HASH_KEY, digest)
         log.info("Synced %d commands %s", len(synced), f"to guild {target.id}" if target else "globally")
         self.synced_commands = True
         return True

@@ -7,7 +7,6 @@ function that renders page N of its listing) under a kind name, then calls `send
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -191,17 +190,16 @@ async def render_page(
     bot: NexusBot, state_id: int, page: int, guild_id: int | None
 ) -> tuple[Page, discord.ui.View | None]:
     """Load a listing's state and render one page of it (clamped to the pages that exist)."""
-    row = await bot.db.fetchone("SELECT guild_id, kind, payload FROM page_state WHERE id = ?", (state_id,))
-    if row is None or row["guild_id"] != guild_id:
+    state = await bot.core.page_state(state_id)
+    if state is None or state.guild_id != guild_id:
         raise NotFoundError("This listing has expired. Run the command again.")
-    source = bot.page_sources.get(row["kind"])
+    source = bot.page_sources.get(state.kind)
     if source is None:
         raise NotFoundError("This listing is no longer available. Run the command again.")
-    payload = json.loads(row["payload"])
-    rendered = await source(bot, row["guild_id"], payload, max(page, 0))
+    rendered = await source(bot, state.guild_id, state.payload, max(page, 0))
     if page >= rendered.page_count > 0:
         page = rendered.page_count - 1
-        rendered = await source(bot, row["guild_id"], payload, page)
+        rendered = await source(bot, state.guild_id, state.payload, page)
     return rendered, page_view(state_id, max(page, 0), rendered.page_count)
 
 
@@ -212,10 +210,7 @@ async def send_paginated(
     bot: NexusBot = interaction.client
     if interaction.guild_id is None:
         raise NotFoundError("This works inside a server only.")
-    state_id = await bot.db.execute(
-        "INSERT INTO page_state (guild_id, kind, payload, created_at) VALUES (?, ?, ?, ?)",
-        (interaction.guild_id, kind, json.dumps(payload), bot.clock.now().isoformat()),
-    )
+    state_id = await bot.core.save_page_state(interaction.guild_id, kind, payload, bot.clock.now())
     page, view = await render_page(bot, state_id, 0, interaction.guild_id)
     kwargs: dict[str, Any] = {"embed": page.embed, "ephemeral": ephemeral, "allowed_mentions": NO_MENTIONS}
     if view is not None:

@@ -171,7 +171,7 @@ class Pairing(commands.GroupCog, group_name="pair", group_description="Backend Ã
         """Register the check-in buttons and the history listing, then start the background loop."""
         self.bot.add_dynamic_items(MetButton)
         self.bot.register_page_source(HISTORY_KIND, self.history_page)
-        self._recover_upto = int(await self.bot.db.fetchval("SELECT COALESCE(MAX(id), 0) FROM pair_pairs", (), 0))
+        self._recover_upto = await self.store.newest_pair_id()
         self._loop_task = asyncio.create_task(self._loop(), name="nexus-pairing-loop")
 
     async def cog_unload(self) -> None:

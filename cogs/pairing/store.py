@@ -712,6 +712,10 @@ class PairingStore:
 
     # /nexus stats, export and import.
 
+    async def newest_pair_id(self) -> int:
+        """The highest pair id so far, in any guild (0 when none)."""
+        return int(await self.db.fetchval("SELECT COALESCE(MAX(id), 0) FROM pair_pairs", (), 0))
+
     async def counts(self, guild_id: int) -> dict[str, int]:
         """Figures for `/nexus stats`."""
         row = await self.db.fetchone(
