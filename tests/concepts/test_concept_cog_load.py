@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -13,7 +14,6 @@ from bot.app import NexusBot
 from bot.content import ContentError
 from bot.database import Database
 from bot.settings import Settings
-from cogs.concepts import cog as concepts_cog
 
 PROBLEM = "data/concepts.toml: concept #3 'redis': field 'summary': String should have at least 10 characters"
 
@@ -29,6 +29,9 @@ async def test_invalid_curated_content_stops_loading_with_its_message(
     def broken() -> None:
         raise ContentError([PROBLEM])
 
+    # Patch the module load_extension will use: a bot closed by an earlier test unloads (and forgets) the one
+    # imported when this file was collected.
+    concepts_cog = importlib.import_module("cogs.concepts.cog")
     monkeypatch.setattr(concepts_cog, "load_default_content", broken)
     settings = Settings(_env_file=None, discord_token="test-token", database_path=tmp_path / "n.db")  # type: ignore[call-arg]
     bot = NexusBot(settings, extensions=())
