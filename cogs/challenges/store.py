@@ -62,6 +62,15 @@ _SOLUTION_COLUMNS = """
     s.source_message_id, s.body, s.accepted, s.created_at,
     (SELECT COUNT(*) FROM challenge_helpful h WHERE h.solution_id = s.id) AS helpful
 """
+# One live challenge, and one solution with its challenge's deletion mark, by their numbers in a guild.
+_CHALLENGE_BY_NUMBER = f"""
+    SELECT {_CHALLENGE_COLUMNS}, c.deleted_at FROM challenges c WHERE c.guild_id = ? AND c.number = ?
+"""  # noqa: S608 - fixed column list
+_SOLUTION_BY_NUMBER = f"""
+    SELECT {_SOLUTION_COLUMNS}, c.deleted_at AS challenge_deleted_at
+    FROM challenge_solutions s JOIN challenges c ON c.id = s.challenge_id
+    WHERE s.guild_id = ? AND s.number = ?
+"""  # noqa: S608 - fixed column list
 _BM25 = "bm25(challenge_search, {:.1f}, {:.1f}, {:.1f}, {:.1f})".format(*BM25_WEIGHTS)
 
 EXPORT_CHALLENGE_FIELDS = (
@@ -159,6 +168,24 @@ async def _next_number(connection: aiosqlite.Connection, table: str, guild_id: i
     async with connection.execute(query, (guild_id,)) as cursor:
         row = await cursor.fetchone()
     return int(row[0]) if row else 1
+
+
+def _challenge_from_row(row: aiosqlite.Row | None, number: int) -> Challenge:
+    """The challenge in a `_CHALLENGE_BY_NUMBER` row; NotFoundError when missing or deleted."""
+    if row is None:
+        raise not_found(number)
+    if row["deleted_at"] is not None:
+        raise deleted(number)
+    return _challenge(row)
+
+
+def _solution_from_row(row: aiosqlite.Row | None, number: int) -> Solution:
+    """The solution in a `_SOLUTION_BY_NUMBER` row; NotFoundError when missing or its challenge is deleted."""
+    if row is None:
+        raise solution_not_found(number)
+    if row["challenge_deleted_at"] is not None:
+        raise deleted(row["challenge_number"])
+    return _solution(row)
 
 
 class ChallengeStore:
@@ -358,20 +385,8 @@ class ChallengeStore:
     ) -> AcceptResult:
         """Mark a solution accepted (moving the mark from another one) and the challenge solved."""
         async with self.db.transaction() as connection:
-            async with connection.execute(
-                f"""
-                SELECT {_SOLUTION_COLUMNS}, c.deleted_at AS challenge_deleted_at
-                FROM challenge_solutions s JOIN challenges c ON c.id = s.challenge_id
-                WHERE s.guild_id = ? AND s.number = ?
-                """,  # noqa: S608 - fixed column list
-                (guild_id, solution_number),
-            ) as cursor:
-                row = await cursor.fetchone()
-            if row is None:
-                raise solution_not_found(solution_number)
-            if row["challenge_deleted_at"] is not None:
-                raise deleted(row["challenge_number"])
-            solution = _solution(row)
+            async with connection.execute(_SOLUTION_BY_NUMBER, (guild_id, solution_number)) as cursor:
+                solution = _solution_from_row(await cursor.fetchone(), solution_number)
             challenge = await self._live_challenge(connection, guild_id, solution.challenge_number)
             if not can_manage(challenge.author_id, actor_id, is_moderator=is_moderator):
                 raise NotAllowedError(
@@ -418,20 +433,8 @@ class ChallengeStore:
     async def mark_helpful(self, guild_id: int, solution_number: int, voter_id: int, now: datetime) -> Solution:
         """Record one member's "Helpful" on a solution; returns the solution with its new count."""
         async with self.db.transaction() as connection:
-            async with connection.execute(
-                f"""
-                SELECT {_SOLUTION_COLUMNS}, c.deleted_at AS challenge_deleted_at
-                FROM challenge_solutions s JOIN challenges c ON c.id = s.challenge_id
-                WHERE s.guild_id = ? AND s.number = ?
-                """,  # noqa: S608 - fixed column list
-                (guild_id, solution_number),
-            ) as cursor:
-                row = await cursor.fetchone()
-            if row is None:
-                raise solution_not_found(solution_number)
-            if row["challenge_deleted_at"] is not None:
-                raise deleted(row["challenge_number"])
-            solution = _solution(row)
+            async with connection.execute(_SOLUTION_BY_NUMBER, (guild_id, solution_number)) as cursor:
+                solution = _solution_from_row(await cursor.fetchone(), solution_number)
             if solution.author_id == voter_id:
                 raise NotAllowedError("You can't mark your own solution helpful; others will, if it helped them.")
             try:
@@ -452,28 +455,12 @@ class ChallengeStore:
 
     async def _live_challenge(self, connection: aiosqlite.Connection, guild_id: int, number: int) -> Challenge:
         """A challenge read inside a write transaction; NotFoundError when missing or deleted."""
-        async with connection.execute(
-            f"SELECT {_CHALLENGE_COLUMNS}, c.deleted_at FROM challenges c WHERE c.guild_id = ? AND c.number = ?",  # noqa: S608
-            (guild_id, number),
-        ) as cursor:
-            row = await cursor.fetchone()
-        if row is None:
-            raise not_found(number)
-        if row["deleted_at"] is not None:
-            raise deleted(number)
-        return _challenge(row)
+        async with connection.execute(_CHALLENGE_BY_NUMBER, (guild_id, number)) as cursor:
+            return _challenge_from_row(await cursor.fetchone(), number)
 
     async def get(self, guild_id: int, number: int) -> Challenge:
         """A live challenge by its number; NotFoundError (saying which) when missing or deleted."""
-        row = await self.db.fetchone(
-            f"SELECT {_CHALLENGE_COLUMNS}, c.deleted_at FROM challenges c WHERE c.guild_id = ? AND c.number = ?",  # noqa: S608
-            (guild_id, number),
-        )
-        if row is None:
-            raise not_found(number)
-        if row["deleted_at"] is not None:
-            raise deleted(number)
-        return _challenge(row)
+        return _challenge_from_row(await self.db.fetchone(_CHALLENGE_BY_NUMBER, (guild_id, number)), number)
 
     async def show(self, guild_id: int, number: int) -> tuple[Challenge, list[Solution]]:
         """A live challenge and its solutions: accepted first, then most helpful, then oldest."""
@@ -491,19 +478,7 @@ class ChallengeStore:
 
     async def get_solution(self, guild_id: int, number: int) -> Solution:
         """A solution of a live challenge by its number."""
-        row = await self.db.fetchone(
-            f"""
-            SELECT {_SOLUTION_COLUMNS}, c.deleted_at AS challenge_deleted_at
-            FROM challenge_solutions s JOIN challenges c ON c.id = s.challenge_id
-            WHERE s.guild_id = ? AND s.number = ?
-            """,  # noqa: S608 - fixed column list
-            (guild_id, number),
-        )
-        if row is None:
-            raise solution_not_found(number)
-        if row["challenge_deleted_at"] is not None:
-            raise deleted(row["challenge_number"])
-        return _solution(row)
+        return _solution_from_row(await self.db.fetchone(_SOLUTION_BY_NUMBER, (guild_id, number)), number)
 
     async def _ranked(
         self,
